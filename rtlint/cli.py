@@ -1,0 +1,211 @@
+"""Command line: `rtlint check`, `rtlint rules`, `rtlint rule`.
+
+Exit codes are a contract for CI: 0 nothing found, 1 findings (or, with --diff,
+changes that --fix would make), 2 rtlint could not do its job (usage, config,
+internal error).
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from typing import List, Optional, Sequence
+
+from . import __version__, kinds
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", action="append", default=[], metavar="CODES",
+                   help="only these rules: codes, prefixes (CTD) or names, comma-separated")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                   help="skip these rules: codes, prefixes or names, comma-separated")
+
+
+def _add_context(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cgroup-driver", choices=("systemd", "cgroupfs"),
+                   help="the node's intended cgroup driver (edgecore's cgroupDriver)")
+    p.add_argument("--kubeedge-version", metavar="X.Y[.Z]")
+    p.add_argument("--containerd-version", metavar="X.Y[.Z]")
+    p.add_argument("--crio-version", metavar="X.Y[.Z]")
+    p.add_argument("--sandbox-image", metavar="IMAGE", help="the pause image every runtime should use")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rtlint", description=(
+        "Lint and fix the container-runtime configuration of KubeEdge edge nodes."))
+    parser.add_argument("--version", action="version", version=f"rtlint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", parents=[common], help="check files and folders", description=(
+        "Check config files (folders are searched). Nothing is written unless --fix is given."))
+    c.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    c.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--statistics", action="store_true", help="count findings per rule")
+    c.add_argument("--kind", choices=kinds.ALL, help="treat every named file as this kind")
+    c.add_argument("--max-file-size", type=int, default=5 * 1024 * 1024, metavar="BYTES")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    _add_selection(c)
+    _add_context(c)
+
+    r = sub.add_parser("rules", help="list the rules")
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    r1 = sub.add_parser("rule", help="explain one rule")
+    r1.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def _split(values: Sequence[str]) -> List[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _context(args: argparse.Namespace):
+    from .rule import Context
+    from .versions import Version
+
+    def ver(v: Optional[str], flag: str):
+        if not v:
+            return None
+        try:
+            return Version.parse(v)
+        except ValueError as e:
+            raise UsageError(f"{flag}: {e}") from None
+
+    return Context(
+        cgroup_driver=args.cgroup_driver,
+        kubeedge_version=ver(args.kubeedge_version, "--kubeedge-version"),
+        containerd_version=ver(args.containerd_version, "--containerd-version"),
+        crio_version=ver(args.crio_version, "--crio-version"),
+        sandbox_image=args.sandbox_image,
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import rules as registry
+    from .atomic import write_atomic
+    from .engine import FileResult
+    from .files import dedupe, expand
+    from .output import write_json, write_text
+    from .runner import run_file
+    from .selection import select, unknown_selectors
+
+    selectors, ignores = _split(args.select), _split(args.ignore)
+    bad = unknown_selectors(registry.ALL_RULES, selectors + ignores)
+    if bad:
+        raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `rtlint rules`)")
+    rules = select(registry.ALL_RULES, selectors, ignores)
+    enabled = set(id(r) for r in rules)
+    ctx = _context(args)
+    fixing = args.fix or args.diff
+
+    results: List[FileResult] = []
+    for target in dedupe(expand(args.paths)):
+        result = run_file(target.path, rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
+                          explicit=target.explicit, max_bytes=args.max_file_size)
+        if result is not None:
+            results.append(result)
+
+    findings = [f for r in results for f in r.findings
+                if id(f.rule) in enabled or f.rule in (registry.PARSE_ERROR, registry.READ_ERROR,
+                                                       registry.UNKNOWN_KIND, registry.FIX_FAILED)]
+    changed = [r for r in results if r.changed]
+    out = sys.stdout
+
+    if args.diff:
+        for r in changed:
+            assert r.doc is not None and r.fixed_text is not None
+            before = _original_text(r)
+            out.writelines(difflib.unified_diff(
+                before.splitlines(keepends=True), r.fixed_text.splitlines(keepends=True),
+                fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
+        n = sum(len(r.fixes_applied) for r in changed)
+        sys.stderr.write(f"Would fix {n} problem{'s' if n != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.\n")
+        return EXIT_OK if not changed or args.exit_zero else EXIT_FINDINGS
+
+    if args.fix:
+        for r in changed:
+            assert r.doc is not None and r.fixed_text is not None
+            written = write_atomic(r.path, r.doc.encode(r.fixed_text))
+            via = f" (through the symlink {r.path})" if os.path.realpath(r.path) != os.path.abspath(r.path) else ""
+            sys.stderr.write(f"fixed {len(r.fixes_applied)} problem(s) in {written}{via}\n")
+
+    if args.format == "json":
+        write_json(findings, out)
+    else:
+        write_text(findings, out, statistics=args.statistics)
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _original_text(result) -> str:
+    from .loader import decode, read_bytes
+
+    text, _ = decode(read_bytes(result.path, 1 << 40))
+    return text
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .catalog import rule_dicts
+
+    items = rule_dicts()
+    if args.format == "json":
+        import json
+
+        json.dump(items, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in items:
+            fix = {"safe": "fix", "unsafe": "unsafe fix", "none": ""}[r["fix"]]
+            sys.stdout.write(f"{r['code']:8} {r['name']:38} {r['severity']:8} {fix:11} {r['summary']}\n")
+    return EXIT_OK
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from .catalog import render_rule
+    from .rules import lookup
+
+    try:
+        rule = lookup(args.rule)
+    except KeyError:
+        raise UsageError(f"no rule {args.rule!r} (see `rtlint rules`)") from None
+    sys.stdout.write(render_rule(rule))
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as e:
+        sys.stderr.write(f"rtlint: error: {e}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, exit 2
+        if args.debug:
+            raise
+        sys.stderr.write(f"rtlint: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)\n")
+        return EXIT_ERROR

@@ -1,0 +1,74 @@
+"""Decide what kind of file a path holds: by its standard place first, then by its content.
+
+Path rules are tried first because content can be ambiguous (a `.conf` is a CNI
+config in /etc/cni/net.d, a CRI-O drop-in in crio.conf.d and a unit drop-in in
+foo.service.d). Content sniffing only looks at the first 64 KiB.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import Optional
+
+from . import kinds
+
+_UNIT_SUFFIXES = (".service", ".socket", ".mount", ".timer", ".path", ".target", ".slice", ".scope")
+_UNIT_DROPIN_DIR = re.compile(r"\.(service|socket|mount|timer|path|target|slice|scope)\.d$")
+
+_CONTENT_RULES = (
+    (kinds.EDGECORE, re.compile(r"^apiVersion:\s*['\"]?edgecore\.config\.kubeedge\.io/", re.M)),
+    (kinds.CONTAINERD, re.compile(r"^\s*\[\s*plugins\s*\.\s*(\"|')?(io\.containerd\.|cri\b|linux\b|cgroups\b|diff-service|scheduler|bolt)", re.M)),
+    (kinds.CONTAINERD, re.compile(r"^\s*disabled_plugins\s*=|^\s*\[\s*plugins\s*\]|^\s*\[\s*grpc\s*\]", re.M)),
+    (kinds.CRIO, re.compile(r"^\s*\[\s*crio(\s*\.[\w\s.\"'-]+)?\s*\]", re.M)),
+    (kinds.SYSTEMD, re.compile(r"^\s*\[(Unit|Service|Socket|Install|Mount|Timer)\]\s*$", re.M)),
+    (kinds.CNI, re.compile(r"\"cniVersion\"\s*:")),
+    (kinds.DOCKER, re.compile(r"\"(exec-opts|log-driver|storage-driver|registry-mirrors|insecure-registries|data-root|log-opts|live-restore|default-runtime|runtimes|bip|dns|iptables|features)\"\s*:")),
+    (kinds.EDGECORE, re.compile(r"^modules:\s*$[\s\S]*^\s+edged:\s*$", re.M)),
+    (kinds.KEADM, re.compile(r"\bkeadm\b[^\n]*\bjoin\b")),
+)
+
+
+def by_path(path: str) -> Optional[str]:
+    """The kind implied by a file's name and folder, or None."""
+    p = PurePath(path)
+    name = p.name
+    parent = p.parent.name
+    if parent == "crio.conf.d" or name == "crio.conf":
+        return kinds.CRIO
+    if name in ("edgecore.yaml", "edgecore.yml"):
+        return kinds.EDGECORE
+    if name == "daemon.json":
+        return kinds.DOCKER
+    if name.endswith(_UNIT_SUFFIXES) or (_UNIT_DROPIN_DIR.search(parent) and name.endswith(".conf")):
+        return kinds.SYSTEMD
+    if parent == "net.d" or name.endswith(".conflist"):
+        return kinds.CNI
+    if parent == "containerd" and name.endswith(".toml"):
+        return kinds.CONTAINERD
+    if parent in ("conf.d", "config.d") and p.parent.parent.name == "containerd" and name.endswith(".toml"):
+        return kinds.CONTAINERD
+    return None
+
+
+def by_content(text: str) -> Optional[str]:
+    head = text[:65536]
+    for kind, pattern in _CONTENT_RULES:
+        if pattern.search(head):
+            return kind
+    return None
+
+
+def detect(path: str, text: str) -> Optional[str]:
+    """Kind of the file at `path` with content `text`, or None when it is not one rtlint reads."""
+    kind = by_path(path)
+    if kind is not None:
+        return kind
+    return by_content(text)
+
+
+def could_be(path: str) -> bool:
+    """Cheap pre-filter for directory walks: names rtlint may read, before opening the file."""
+    p = PurePath(path)
+    if by_path(path) is not None:
+        return True
+    return p.suffix in (".toml", ".conf", ".yaml", ".yml", ".json", ".sh", ".sls", ".pp", ".j2", ".tmpl", ".TEMPLATE", "") or "config" in p.name
