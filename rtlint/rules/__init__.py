@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Dict, List, Tuple, Type
 
 from ..rule import Rule
-from . import general
+from . import cni, containerd, crio, docker, edgecore, general, keadm, systemd
 
-_MODULES = (general,)
+_MODULES = (general, containerd, crio, docker, cni, systemd, edgecore, keadm)
 
 
 def _collect() -> Tuple[Rule, ...]:

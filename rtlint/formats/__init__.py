@@ -1,0 +1,1 @@
+"""One reader per file format; each exposes parse(path, kind, raw, text, bom) -> Document."""

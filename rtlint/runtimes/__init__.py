@@ -1,0 +1,1 @@
+"""Models of what each runtime reads: table paths per config version, defaults, merge rules."""
