@@ -53,10 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     c.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"),
+                   help="output format (default: text; github under GitHub Actions)")
+    c.add_argument("--output-file", "-o", metavar="FILE", help="write the report here instead of stdout")
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
+    c.add_argument("--show-settings", action="store_true", help="print the settings in force and where they came from")
+    c.add_argument("--isolated", action="store_true", help="ignore configuration files")
     c.add_argument("--kind", choices=kinds.ALL, help="treat every named file as this kind")
     c.add_argument("--max-file-size", type=int, default=5 * 1024 * 1024, metavar="BYTES")
+    c.add_argument("--skip-unknown", action="store_true",
+                   help="skip named files that are not a kind rtlint reads (for pre-commit) instead of reporting them")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     _add_selection(c)
     _add_context(c)
@@ -93,38 +99,81 @@ def _context(args: argparse.Namespace):
     )
 
 
+def _resolve(args: argparse.Namespace, settings) -> None:
+    """Fill unset command-line options from the settings file; remember where each came from."""
+    for key in ("kubeedge-version", "containerd-version", "crio-version", "cgroup-driver", "sandbox-image"):
+        attr = key.replace("-", "_")
+        if getattr(args, attr, None):
+            settings.set(key, getattr(args, attr), "command line")
+        elif settings.get(key) is not None:
+            setattr(args, attr, settings.get(key))
+    for key in ("select", "ignore"):
+        cli = _split(getattr(args, key))
+        if cli:
+            settings.set(key, cli, "command line")
+    if args.unsafe_fixes:
+        settings.set("unsafe-fixes", True, "command line")
+    else:
+        args.unsafe_fixes = bool(settings.get("unsafe-fixes", False))
+
+
+def _show_settings(settings, rules) -> int:
+    import json
+
+    shown = {k: {"value": v, "from": settings.origin.get(k, "default")} for k, v in sorted(settings.values.items())}
+    shown["rules"] = {"value": [r.code for r in rules], "from": "select/ignore"}
+    sys.stdout.write(json.dumps({"config_file": settings.file, "settings": shown}, indent=2) + "\n")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from . import __version__
     from . import rules as registry
     from .atomic import write_atomic
     from .engine import FileResult
     from .files import dedupe, expand
-    from .output import write_json, write_text
+    from .output import write_github, write_json, write_sarif, write_text
     from .runner import run_file
-    from .selection import select, unknown_selectors
+    from .selection import matches, select, unknown_selectors
+    from .settings import SettingsError, load
 
-    selectors, ignores = _split(args.select), _split(args.ignore)
-    bad = unknown_selectors(registry.ALL_RULES, selectors + ignores)
+    try:
+        settings = load(".", isolated=args.isolated)
+    except SettingsError as e:
+        raise UsageError(str(e)) from None
+    _resolve(args, settings)
+    selectors, ignores = settings.get("select", []), settings.get("ignore", [])
+    per_file = [c for codes in settings.get("per-file-ignores", {}).values() for c in codes]
+    bad = unknown_selectors(registry.ALL_RULES, list(selectors) + list(ignores) + per_file)
     if bad:
         raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `rtlint rules`)")
     rules = select(registry.ALL_RULES, selectors, ignores)
-    enabled = set(id(r) for r in rules)
+    if args.show_settings:
+        return _show_settings(settings, rules)
     ctx = _context(args)
     fixing = args.fix or args.diff
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
+    always = (registry.PARSE_ERROR, registry.READ_ERROR, registry.UNKNOWN_KIND, registry.FIX_FAILED)
+    enabled = {id(r) for r in rules} | {id(r) for r in always}
     results: List[FileResult] = []
-    for target in dedupe(expand(args.paths)):
-        result = run_file(target.path, rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
-                          explicit=target.explicit, max_bytes=args.max_file_size)
+    targets = [t for t in dedupe(expand(args.paths)) if not settings.excluded(t.path)]
+    progress = _Progress(len(targets))
+    for target in targets:
+        progress.tick()
+        file_ignores = settings.ignored_for(target.path)
+        file_rules = [r for r in rules if not any(matches(r, s) for s in file_ignores)] if file_ignores else rules
+        result = run_file(target.path, file_rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
+                          explicit=target.explicit and not args.skip_unknown, max_bytes=args.max_file_size)
         if result is not None:
             results.append(result)
+    progress.done()
 
-    findings = [f for r in results for f in r.findings
-                if id(f.rule) in enabled or f.rule in (registry.PARSE_ERROR, registry.READ_ERROR,
-                                                       registry.UNKNOWN_KIND, registry.FIX_FAILED)]
+    findings = [f for r in results for f in r.findings if id(f.rule) in enabled]
     changed = [r for r in results if r.changed]
-    out = sys.stdout
 
     if args.diff:
+        out = sys.stdout
         for r in changed:
             assert r.doc is not None and r.fixed_text is not None
             before = _original_text(r)
@@ -132,23 +181,55 @@ def cmd_check(args: argparse.Namespace) -> int:
                 before.splitlines(keepends=True), r.fixed_text.splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
         n = sum(len(r.fixes_applied) for r in changed)
-        sys.stderr.write(f"Would fix {n} problem{'s' if n != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.\n")
+        sys.stderr.write(f"Would fix {n} problem{'s' if n != 1 else ''} in "
+                         f"{len(changed)} file{'s' if len(changed) != 1 else ''}.\n")
         return EXIT_OK if not changed or args.exit_zero else EXIT_FINDINGS
 
     if args.fix:
         for r in changed:
             assert r.doc is not None and r.fixed_text is not None
             written = write_atomic(r.path, r.doc.encode(r.fixed_text))
-            via = f" (through the symlink {r.path})" if os.path.realpath(r.path) != os.path.abspath(r.path) else ""
-            sys.stderr.write(f"fixed {len(r.fixes_applied)} problem(s) in {written}{via}\n")
+            via = f" (through the symlink {r.path})" if os.path.islink(r.path) else ""
+            n = len(r.fixes_applied)
+            sys.stderr.write(f"Fixed {n} problem{'s' if n != 1 else ''} in {written}{via}\n")
 
-    if args.format == "json":
-        write_json(findings, out)
-    else:
-        write_text(findings, out, statistics=args.statistics)
+    out_file = open(args.output_file, "w", encoding="utf-8") if args.output_file else None
+    out = out_file or sys.stdout
+    try:
+        if fmt == "json":
+            write_json(findings, out)
+        elif fmt == "sarif":
+            docs = {r.path: r.doc for r in results if r.doc is not None}
+            write_sarif(findings, docs, rules, __version__, out)
+        elif fmt == "github":
+            write_github(findings, out)
+        else:
+            write_text(findings, out, statistics=args.statistics)
+    finally:
+        if out_file:
+            out_file.close()
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class _Progress:
+    """A file counter on stderr, only on a terminal and only for long runs."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.n = 0
+        self.on = total >= 200 and sys.stderr.isatty()
+
+    def tick(self) -> None:
+        self.n += 1
+        if self.on and self.n % 50 == 0:
+            sys.stderr.write(f"\rrtlint: {self.n}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\r" + " " * 40 + "\r")
 
 
 def _original_text(result) -> str:

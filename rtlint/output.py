@@ -71,3 +71,92 @@ def write_text(findings: Sequence[Finding], out: IO[str], statistics: bool = Fal
 
 def summary_to_stderr(message: str) -> None:
     sys.stderr.write(message + "\n")
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def write_github(findings: Sequence[Finding], out: IO[str]) -> None:
+    """GitHub Actions workflow commands: annotations on the pull request's diff."""
+    for f in findings:
+        props = (f"file={_gh_escape(f.path, True)},line={f.span.line},col={f.span.column},"
+                 f"endLine={f.span.end_line},endColumn={f.span.end_column},"
+                 f"title={_gh_escape(f'{f.rule.code} {f.rule.name}', True)}")
+        out.write(f"::{_GITHUB_LEVEL.get(f.level, 'error')} {props}::{_gh_escape(f.message)}\n")
+
+
+def sarif_log(findings: Sequence[Finding], docs: Dict[str, Any], rules: Sequence[Any], version: str) -> Dict[str, Any]:
+    """A SARIF 2.1.0 log; `docs` maps path -> Document (for turning fix offsets into regions)."""
+    from .catalog import render_rule
+
+    used = sorted({f.rule.code for f in findings})
+    by_code = {r.code: r for r in rules}
+    for f in findings:
+        by_code.setdefault(f.rule.code, f.rule)
+    index = {code: i for i, code in enumerate(used)}
+    sarif_rules = []
+    for code in used:
+        r = by_code[code]
+        sarif_rules.append({
+            "id": r.code,
+            "name": r.name,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.rationale or r.summary},
+            "help": {"text": render_rule(r), "markdown": render_rule(r)},
+            "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "error")},
+            "properties": {"tags": list(r.kinds)},
+        })
+    results = []
+    for f in findings:
+        uri = f.path.replace(os.sep, "/")
+        res: Dict[str, Any] = {
+            "ruleId": f.rule.code,
+            "ruleIndex": index[f.rule.code],
+            "level": _SARIF_LEVEL.get(f.level, "error"),
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": uri},
+                "region": {"startLine": f.span.line, "startColumn": f.span.column,
+                           "endLine": f.span.end_line, "endColumn": max(f.span.end_column, f.span.column)},
+            }}],
+        }
+        doc = docs.get(f.path)
+        if f.fix is not None and doc is not None:
+            replacements = []
+            for e in f.fix.edits:
+                sl, sc = doc.index.position(e.start)
+                el, ec = doc.index.position(e.end)
+                replacements.append({
+                    "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+                    "insertedContent": {"text": e.text},
+                })
+            res["fixes"] = [{
+                "description": {"text": f.fix.description or f"fix for {f.rule.code}"
+                                + ("" if f.fix.safe else " (unsafe)")},
+                "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
+            }]
+        results.append(res)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "rtlint", "version": version, "semanticVersion": version,
+                                "rules": sarif_rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+
+
+def write_sarif(findings: Sequence[Finding], docs: Dict[str, Any], rules: Sequence[Any], version: str,
+                out: IO[str]) -> None:
+    json.dump(sarif_log(findings, docs, rules, version), out, indent=2)
+    out.write("\n")
