@@ -7,18 +7,26 @@ mistakes (trailing commas, comments, single quotes, unquoted keys) instead of
 saying "Expecting property name".
 
 Duplicate keys are not an error for Go (the last one wins), so they are parsed
-like that and the shadowed occurrences are kept on `doc.duplicate_keys` for a
-rule to report; `delete_entry` can remove one of them.
+like that: `data`, `entries` and path lookups see only the winner, and the shadowed
+occurrences are kept on `doc.duplicate_keys` (with `Entry.index` counting
+occurrences) for a rule to report. `delete_entry` removes one shadowed occurrence;
+`delete(path)` removes them all.
 
 JSON has no comments, so `doc.comments` is always empty and a finding in a JSON
 file cannot be suppressed inline: use the rtlint config file instead.
 
 Edits splice text into the original: only the lines that change are touched, and
-new members follow the file's own indentation, separators and line endings.
+new members follow the file's own indentation, separators and line endings. A new
+object or array is written like the value it replaces or its last sibling (one line
+or pretty); without one, objects and arrays holding containers are pretty-printed
+and arrays of scalars stay on one line. Minified files stay on one line. `append`
+to a missing array creates it, as `insert` creates missing objects.
 
-Speed (CPython 3.11, one core of the dev container): a 2 KB pretty-printed
-daemon.json (~90 entries) parses in about 0.2 ms; the 45-line CRLF nerdctl
-conflist in about 0.1 ms.
+Speed, measured with timeit on CPython 3.11 (dev container, one core): a 1.9 KB
+pretty-printed daemon.json with 75 entries parses in 0.22 ms (json.loads: 0.006 ms);
+about 60% of that is building the Span/Entry objects. The 860-byte CRLF nerdctl
+conflist takes 0.10 ms. Style detection (indent, separators) runs lazily, only when
+an edit needs it: 0.07 ms for the same 1.9 KB file.
 """
 from __future__ import annotations
 
@@ -350,7 +358,7 @@ class JsonDocument(Document):
         text = self.text
         root = self.entries[0].value_span
         one_line = "\n" not in text[root.start:root.end]
-        prefixes: Dict[KeyPath, str] = {}  # path -> leading whitespace of its line
+        prefixes: Dict[KeyPath, Optional[str]] = {}  # path -> indentation, when it starts its line
         steps: Counter = Counter()
         tabs = spaces = 0
         seps: Counter = Counter()
@@ -482,8 +490,8 @@ class JsonDocument(Document):
 
     def _last_child(self, path: KeyPath) -> Optional[Entry]:
         last = None
-        for last in self.children(path):
-            pass
+        for child in self.children(path):
+            last = child
         return last
 
     # -- edit builders ------------------------------------------------------------------
@@ -507,9 +515,9 @@ class JsonDocument(Document):
         if depth < len(table):
             if any(not isinstance(k, str) for k in table[depth:]):
                 raise EditError(f"{_show(table)} is not in the document")
+            value = {key: value}
             for k in reversed(table[depth + 1:]):
                 value = {k: value}
-            value = {key: value}
             key = table[depth]
             table = table[:depth]
         obj = self._container(table, dict)
@@ -551,11 +559,21 @@ class JsonDocument(Document):
         return [Edit(end, end, "," + nl + lead + member)]
 
     def delete(self, path: KeyPath) -> List[Edit]:
-        """Remove a member or array item, fixing the commas; whole lines go when it had its own."""
+        """Remove a member or array item, fixing the commas; whole lines go when it had its own,
+        and removing the last one leaves `{}` / `[]`. A duplicated key loses every occurrence
+        (otherwise a shadowed one would silently take over)."""
         path = tuple(path)
         if not path:
             raise EditError("cannot delete the whole document")
-        return self.delete_entry(self._need(path))
+        edits = self.delete_entry(self._need(path))
+        if not any(d.path == path for d in self.duplicate_keys):
+            return edits
+        doc: JsonDocument = self
+        text = self.text
+        while doc.has(path):
+            text, _, _ = apply_edits(text, doc.delete_entry(doc._need(path)))
+            doc = parse(self.path, self.kind, self.encode(text), text, self.bom)
+        return [_diff_edit(self.text, text)]
 
     def delete_entry(self, e: Entry) -> List[Edit]:
         """Like delete(), for an entry path lookup cannot reach (a shadowed duplicate key)."""

@@ -59,7 +59,7 @@ class UnusedSuppression(Rule):
         example("config.toml", """
             version = 2
             disabled_plugins = []  # rtlint: disable=CTD001 docker ships this
-            """, line=2, column=25),
+            """, line=2, column=24),
     )
 
 
