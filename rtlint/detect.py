@@ -15,16 +15,25 @@ from . import kinds
 _UNIT_SUFFIXES = (".service", ".socket", ".mount", ".timer", ".path", ".target", ".slice", ".scope")
 _UNIT_DROPIN_DIR = re.compile(r"\.(service|socket|mount|timer|path|target|slice|scope)\.d$")
 
+_KEADM = re.compile(r"\bkeadm\b[^\n]*\bjoin\b")
+
+# Strongest signals first: a script that embeds a unit or a CNI config in a
+# heredoc is still a script, so keadm comes before the weaker sniffers.
 _CONTENT_RULES = (
     (kinds.EDGECORE, re.compile(r"^apiVersion:\s*['\"]?edgecore\.config\.kubeedge\.io/", re.M)),
     (kinds.CONTAINERD, re.compile(r"^\s*\[\s*plugins\s*\.\s*(\"|')?(io\.containerd\.|cri\b|linux\b|cgroups\b|diff-service|scheduler|bolt)", re.M)),
     (kinds.CONTAINERD, re.compile(r"^\s*disabled_plugins\s*=|^\s*\[\s*plugins\s*\]|^\s*\[\s*grpc\s*\]", re.M)),
     (kinds.CRIO, re.compile(r"^\s*\[\s*crio(\s*\.[\w\s.\"'-]+)?\s*\]", re.M)),
+    (kinds.KEADM, _KEADM),
     (kinds.SYSTEMD, re.compile(r"^\s*\[(Unit|Service|Socket|Install|Mount|Timer)\]\s*$", re.M)),
     (kinds.CNI, re.compile(r"\"cniVersion\"\s*:")),
     (kinds.DOCKER, re.compile(r"\"(exec-opts|log-driver|storage-driver|registry-mirrors|insecure-registries|data-root|log-opts|live-restore|default-runtime|runtimes|bip|dns|iptables|features)\"\s*:")),
+    # containerd's top-level keys, in a file that is TOML-shaped (key = value)
+    (kinds.CONTAINERD, re.compile(r"^version\s*=\s*[1-4]\s*$[\s\S]*^(root|state|oom_score|imports|required_plugins)\s*=|"
+                                  r"^(root|state|oom_score|imports|required_plugins)\s*=[\s\S]*^version\s*=\s*[1-4]\s*$", re.M)),
     (kinds.EDGECORE, re.compile(r"^modules:\s*$[\s\S]*^\s+edged:\s*$", re.M)),
-    (kinds.KEADM, re.compile(r"\bkeadm\b[^\n]*\bjoin\b")),
+    # KubeEdge before 1.2 (edge.yaml): top-level edgehub/edged sections
+    (kinds.EDGECORE, re.compile(r"^edgehub:\s*$[\s\S]*^edged:\s*$|^edged:\s*$[\s\S]*^edgehub:\s*$", re.M)),
 )
 
 
@@ -52,6 +61,8 @@ def by_path(path: str) -> Optional[str]:
 
 def by_content(text: str) -> Optional[str]:
     head = text[:65536]
+    if head.startswith("#!"):  # a script: only keadm scripts are ours
+        return kinds.KEADM if _KEADM.search(head) else None
     for kind, pattern in _CONTENT_RULES:
         if pattern.search(head):
             return kind

@@ -1,0 +1,628 @@
+"""Check a parsed edgecore.yaml against the bundled per-version JSON Schema, fast.
+
+Why a hand-written walker instead of a validator library: the schemas use a
+small subset (type, enum, properties, additionalProperties, items, pattern,
+minimum/maximum) plus `x-` annotations, and the linter needs more than a
+verdict: exact key paths, "did you mean" suggestions, and edgecore's own
+semantics (keys match case-insensitively, YAML numbers become strings for
+string fields, null leaves a field unset). Compiling the schema once into a
+tree of slot objects and walking the document gives all of that with no
+runtime dependency.
+
+Measured on Python 3.11 / x86_64 (best of 5 x 2000 runs, per validation of an
+already-parsed document; the test module has a lenient timing check):
+
+    file (lines, minor, findings)        jsonschema  fastjsonschema  jsonschema-rs  this module
+    PR #5759 keadm dump (181, 1.17, 1)    0.68 ms     0.046 ms        0.014 ms       0.060 ms
+    keadm default dump (187, 1.23, 0)     0.69 ms     0.027 ms        0.005 ms       0.061 ms
+    v1alpha1 file (1.17, 26 findings)     0.30 ms     0.002 ms        0.021 ms       0.084 ms
+
+(jsonschema 4.26 Draft7Validator.iter_errors, fastjsonschema 2.22, jsonschema-rs
+0.61.) fastjsonschema stops at the first error, so it cannot report a file's
+findings; jsonschema-rs 0.61 needs Python >= 3.10 (no 3.9 wheels) and knows
+nothing of edgecore's decoding rules. This walker stays ~10x under the 1 ms
+target with no dependency, so it is what rtlint uses;
+tests/test_edgecore_schemas.py checks that it and jsonschema agree on verdicts
+and error paths. Fuzzy "did you mean" matching is the expensive part, so
+`SchemaError.suggestions` is computed on first access.
+
+Schemas are looked up in `rtlint/schemas/edgecore/` (installed package data)
+and then in `<repo>/schemas/edgecore/` (source tree).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import math
+import re
+import threading
+from pathlib import Path
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+
+PathT = Tuple[Union[str, int], ...]
+
+SCHEMA_DIRS: Tuple[Path, ...] = (
+    Path(__file__).resolve().parent / "schemas" / "edgecore",
+    Path(__file__).resolve().parent.parent / "schemas" / "edgecore",
+)
+
+# Every SchemaError.kind, and what it means for edgecore.
+KINDS = (
+    "type",  # wrong JSON type; edgecore fails to parse the file
+    "coerced",  # YAML number/bool where a string is expected: edgecore reads its text form
+    "null",  # explicit null: the field becomes unset/nil instead of erroring
+    "enum",  # value outside the allowed set
+    "format",  # string does not match the pattern (Go durations)
+    "range",  # number outside the Go integer type's range
+    "unknown-key",  # key edgecore does not read in this version (silently ignored)
+    "case",  # key matches a field only case-insensitively (edgecore still reads it)
+    "removed",  # key existed in an older minor only
+    "added-later",  # key exists only in newer minors
+    "other-version",  # key exists in some other minors, neither strictly older nor newer
+    "legacy-v1alpha1",  # v1alpha1-only modules.edged key, ignored by v1alpha2 edgecore
+    "unknown-feature-gate",  # featureGates name edgecore does not know: it refuses to start
+)
+
+
+class SchemaError:
+    """One finding. `path` holds the keys/indexes as written in the document.
+
+    `suggestions` ("did you mean") are computed on first access: fuzzy matching
+    costs more than the whole walk, and most callers only count or filter.
+    """
+
+    __slots__ = ("path", "kind", "message", "expected", "_suggestions", "_suggest")
+
+    def __init__(
+        self,
+        path: PathT,
+        kind: str,
+        message: str,
+        expected: Any = None,
+        suggestions: Optional[List[str]] = None,
+        suggest: Optional[Callable[[], List[str]]] = None,
+    ) -> None:
+        self.path = tuple(path)
+        self.kind = kind
+        self.message = message
+        self.expected = expected
+        self._suggestions = suggestions
+        self._suggest = suggest
+
+    @property
+    def suggestions(self) -> List[str]:
+        if self._suggestions is None:
+            self._suggestions = self._suggest() if self._suggest is not None else []
+            self._suggest = None
+        return self._suggestions
+
+    @property
+    def dotted(self) -> str:
+        return format_path(self.path)
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "path": list(self.path),
+            "kind": self.kind,
+            "message": self.message,
+            "expected": self.expected,
+            "suggestions": list(self.suggestions),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SchemaError):
+            return NotImplemented
+        return (self.path, self.kind, self.message, self.expected, self.suggestions) == (
+            other.path,
+            other.kind,
+            other.message,
+            other.expected,
+            other.suggestions,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.kind, self.message))
+
+    def __repr__(self) -> str:
+        return "SchemaError(path=%r, kind=%r, message=%r, expected=%r, suggestions=%r)" % (
+            self.path,
+            self.kind,
+            self.message,
+            self.expected,
+            self.suggestions,
+        )
+
+
+class UnknownVersionError(ValueError):
+    """No bundled schema for the requested KubeEdge minor."""
+
+
+def format_path(path: Sequence[Union[str, int]]) -> str:
+    out = ""
+    for p in path:
+        out += "[%d]" % p if isinstance(p, int) else ("." if out else "") + str(p)
+    return out or "<root>"
+
+
+_VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)")
+
+
+def normalize_version(version: str) -> str:
+    """'v1.17.3' / '1.17' -> '1.17' (schemas exist per minor)."""
+    m = _VERSION_RE.match(str(version))
+    if not m:
+        raise UnknownVersionError("not a KubeEdge version: %r" % (version,))
+    return "%d.%d" % (int(m.group(1)), int(m.group(2)))
+
+
+def _schema_dir() -> Path:
+    for d in SCHEMA_DIRS:
+        if d.is_dir() and any(d.glob("v*.json")):
+            return d
+    raise FileNotFoundError("no edgecore schemas in " + ", ".join(str(d) for d in SCHEMA_DIRS))
+
+
+def available_versions() -> List[str]:
+    """Bundled minors, oldest first."""
+    names = [p.stem[1:] for p in _schema_dir().glob("v*.json")]
+    return sorted(names, key=lambda v: tuple(int(x) for x in v.split(".")))
+
+
+_lock = threading.Lock()
+_schemas: Dict[str, Dict[str, Any]] = {}
+_validators: Dict[str, EdgecoreValidator] = {}
+
+
+def load_schema(version: str) -> Dict[str, Any]:
+    """The parsed JSON Schema for a minor (cached; do not mutate)."""
+    v = normalize_version(version)
+    with _lock:
+        if v not in _schemas:
+            path = _schema_dir() / ("v%s.json" % v)
+            if not path.is_file():
+                raise UnknownVersionError(
+                    "no edgecore schema for KubeEdge %s (bundled: %s)" % (v, ", ".join(available_versions()))
+                )
+            _schemas[v] = json.loads(path.read_text(encoding="utf-8"))
+        return _schemas[v]
+
+
+def get_validator(version: str) -> EdgecoreValidator:
+    """The compiled validator for a minor; compiled on first use, then shared."""
+    v = normalize_version(version)
+    with _lock:
+        cached = _validators.get(v)
+    if cached is None:
+        compiled = EdgecoreValidator(load_schema(v), v)
+        with _lock:
+            cached = _validators.setdefault(v, compiled)
+    return cached
+
+
+def validate(document: Any, version: str) -> List[SchemaError]:
+    """All schema findings for a parsed edgecore.yaml (e.g. yaml.safe_load output), in document order."""
+    return get_validator(version).validate(document)
+
+
+VERSION_KINDS = frozenset(("removed", "added-later", "other-version"))
+
+
+def fitting_versions(document: Any) -> List[str]:
+    """Minors whose key set fits the document best (fewest keys that only other minors read).
+
+    For guessing the release a file was written for when the user did not say;
+    several minors tie when the file uses no version-specific key.
+    """
+    counts = {v: sum(e.kind in VERSION_KINDS for e in validate(document, v)) for v in available_versions()}
+    best = min(counts.values()) if counts else 0
+    return [v for v, n in counts.items() if n == best]
+
+
+# --------------------------------------------------------------------------- compiled schema
+
+
+class _Node:
+    __slots__ = (
+        "schema",
+        "types",
+        "nullable",
+        "enum",
+        "pattern",
+        "minimum",
+        "maximum",
+        "props",
+        "folded",
+        "additional",
+        "closed",
+        "other",
+        "legacy",
+        "exact_keys",
+        "unknown_kind",
+        "items",
+        "to_string",
+        "go_type",
+    )
+
+    def __init__(self, schema: Dict[str, Any]) -> None:
+        self.schema = schema
+        t = schema.get("type")
+        names = [t] if isinstance(t, str) else list(t or [])
+        self.nullable = "null" in names or not names
+        self.types: Optional[FrozenSet[str]] = frozenset(n for n in names if n != "null") or None
+        self.enum: Optional[List[Any]] = schema.get("enum")
+        pat = schema.get("pattern")
+        self.pattern = (
+            re.compile(pat[1:-1] if pat and pat.startswith("^") and pat.endswith("$") else pat) if pat else None
+        )
+        self.minimum = schema.get("minimum")
+        self.maximum = schema.get("maximum")
+        props = schema.get("properties")
+        self.props: Optional[Dict[str, _Node]] = {k: _Node(v) for k, v in props.items()} if props is not None else None
+        self.folded = {k.lower(): k for k in self.props} if self.props else {}
+        ap = schema.get("additionalProperties", True)
+        self.closed = ap is False
+        self.additional: Optional[_Node] = _Node(ap) if isinstance(ap, dict) and ap else None
+        self.other: Dict[str, Dict[str, Any]] = schema.get("x-keysInOtherVersions", {})
+        self.legacy: Dict[str, Optional[str]] = schema.get("x-legacyV1alpha1Keys", {})
+        self.exact_keys = bool(schema.get("x-exactKeys"))
+        self.unknown_kind: str = schema.get("x-unknownKeyKind", "unknown-key")
+        items = schema.get("items")
+        self.items: Optional[_Node] = _Node(items) if isinstance(items, dict) and items else None
+        self.to_string = bool(schema.get("x-scalarToString"))
+        self.go_type: str = schema.get("x-goType", "")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        # go-yaml v2 hands timestamp-looking scalars to sigs.k8s.io/yaml as strings.
+        return "string"
+    return type(value).__name__
+
+
+def _type_ok(types: FrozenSet[str], jt: str, value: Any) -> bool:
+    if jt in types:
+        return True
+    if jt == "integer" and "number" in types:
+        return True
+    if jt == "number" and "integer" in types:
+        return not math.isnan(value) and float(value).is_integer()
+    return False
+
+
+def _go_text(value: Any) -> str:
+    """The string sigs.k8s.io/yaml substitutes for a YAML scalar decoded into a Go string field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else "%g" % value
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _key_text(key: Any) -> str:
+    """sigs.k8s.io/yaml turns non-string YAML keys into strings before matching."""
+    return key if isinstance(key, str) else _go_text(key)
+
+
+def _enum_has(enum: List[Any], value: Any) -> bool:
+    jt = _json_type(value)
+    for e in enum:
+        if e == value and (_json_type(e) == jt or {jt, _json_type(e)} <= {"integer", "number"}):
+            return True
+    return False
+
+
+def _describe_types(node: _Node) -> Union[str, List[str]]:
+    names = sorted(node.types or ())
+    if node.nullable and node.types:
+        names.append("null")
+    return names[0] if len(names) == 1 else names
+
+
+def _ranges(ranges: List[str]) -> str:
+    return ", ".join(r.replace("-", "–") for r in ranges)
+
+
+def _last_minor(ranges: List[str]) -> Tuple[int, int]:
+    hi = ranges[-1].split("-")[-1]
+    a, b = hi.split(".")
+    return int(a), int(b)
+
+
+def _first_minor(ranges: List[str]) -> Tuple[int, int]:
+    a, b = ranges[0].split("-")[0].split(".")
+    return int(a), int(b)
+
+
+class EdgecoreValidator:
+    """A compiled schema for one KubeEdge minor."""
+
+    def __init__(self, schema: Dict[str, Any], version: str) -> None:
+        self.schema = schema
+        self.version = version
+        self._minor = tuple(int(x) for x in version.split("."))
+        self.root = _Node(schema)
+
+    def validate(self, document: Any) -> List[SchemaError]:
+        errors: List[SchemaError] = []
+        self._check(self.root, document, (), errors)
+        return errors
+
+    def field_schema(self, path: Sequence[Union[str, int]]) -> Optional[Dict[str, Any]]:
+        """The schema of an exact-case field path (ints index arrays), or None if this minor has no such field."""
+        node = self.root
+        for p in path:
+            if isinstance(p, int):
+                if node.items is None:
+                    return None
+                node = node.items
+            elif node.props is not None and p in node.props:
+                node = node.props[p]
+            elif node.additional is not None:
+                node = node.additional
+            else:
+                return None
+        return node.schema
+
+    # -- walking ------------------------------------------------------------------------
+
+    def _check(self, node: _Node, value: Any, path: PathT, errors: List[SchemaError]) -> None:
+        if value is None:
+            if not node.nullable:
+                errors.append(self._null_error(node, path))
+            return
+        jt = _json_type(value)
+        types = node.types
+        if types is not None and not _type_ok(types, jt, value):
+            if node.to_string and jt in ("integer", "number", "boolean"):
+                text = _go_text(value)
+                errors.append(
+                    SchemaError(
+                        path,
+                        "coerced",
+                        "%s is a YAML %s; edgecore reads it as the string %r (quote it to be explicit)"
+                        % (format_path(path), jt, text),
+                        "string",
+                        [text],
+                    )
+                )
+                if node.enum is not None and text not in node.enum:
+                    errors.append(self._enum_error(node, text, path))
+                return
+            errors.append(
+                SchemaError(
+                    path,
+                    "type",
+                    "%s must be %s, not %s (edgecore fails to load the file)"
+                    % (format_path(path), _type_phrase(node), _type_phrase_value(jt)),
+                    _describe_types(node),
+                )
+            )
+            return
+        if node.enum is not None and not _enum_has(node.enum, value):
+            errors.append(self._enum_error(node, value, path))
+        if jt == "string":
+            if node.pattern is not None and isinstance(value, str) and node.pattern.fullmatch(value) is None:
+                errors.append(
+                    SchemaError(
+                        path,
+                        "format",
+                        "%s: %r is not a Go duration (examples: 90s, 1m30s, 2h)" % (format_path(path), value)
+                        if "metav1.Duration" in node.go_type
+                        else "%s: %r does not match %s" % (format_path(path), value, node.schema.get("pattern")),
+                        node.schema.get("pattern"),
+                    )
+                )
+            return
+        if jt in ("integer", "number"):
+            if node.minimum is not None and value < node.minimum or node.maximum is not None and value > node.maximum:
+                errors.append(
+                    SchemaError(
+                        path,
+                        "range",
+                        "%s: %s is outside the range of Go type %s [%s, %s]"
+                        % (format_path(path), value, node.go_type or "number", node.minimum, node.maximum),
+                        [node.minimum, node.maximum],
+                    )
+                )
+            return
+        if jt == "object":
+            self._check_object(node, value, path, errors)
+        elif jt == "array" and node.items is not None:
+            for i, item in enumerate(value):
+                self._check(node.items, item, path + (i,), errors)
+
+    def _check_object(self, node: _Node, value: Dict[Any, Any], path: PathT, errors: List[SchemaError]) -> None:
+        props = node.props
+        for key, item in value.items():
+            name = _key_text(key)
+            sub = props.get(name) if props is not None else None
+            here = path + (key,)
+            if sub is not None:
+                self._check(sub, item, here, errors)
+            elif node.additional is not None:
+                self._check(node.additional, item, here, errors)
+            elif node.closed:
+                target = self._unknown_key(node, name, here, errors)
+                if target is not None:
+                    self._check(target, item, here, errors)
+
+    def _unknown_key(self, node: _Node, name: str, path: PathT, errors: List[SchemaError]) -> Optional[_Node]:
+        """Report a key the schema does not list; return the field edgecore maps it to, if any."""
+        props = node.props or {}
+        where = format_path(path[:-1])
+        if not node.exact_keys:
+            exact = node.folded.get(name.lower())
+            if exact is not None:
+                errors.append(
+                    SchemaError(
+                        path,
+                        "case",
+                        "%s: key %r differs from the field name %r only in case; edgecore still reads it"
+                        % (where, name, exact),
+                        exact,
+                        [exact],
+                    )
+                )
+                return props[exact]
+        elsewhere = node.other.get(name)
+        ranges: Optional[List[str]] = elsewhere["present"] if elsewhere is not None else None
+        if ranges is not None and node.exact_keys:
+            errors.append(
+                SchemaError(
+                    path,
+                    node.unknown_kind,
+                    "%s: %r is not a feature gate of KubeEdge %s (only %s); edgecore refuses to start"
+                    % (where, name, self.version, _ranges(ranges)),
+                    ranges,
+                    suggest=self._suggester(node, name),
+                )
+            )
+            return None
+        if ranges is not None:
+            if _last_minor(ranges) < self._minor:
+                kind, when = "removed", "was removed (exists in KubeEdge %s)" % _ranges(ranges)
+            elif _first_minor(ranges) > self._minor:
+                kind, when = "added-later", "is only read by KubeEdge %s" % _ranges(ranges)
+            else:
+                kind, when = "other-version", "exists in KubeEdge %s only" % _ranges(ranges)
+            moved = elsewhere.get("movedTo") if elsewhere else None
+            errors.append(
+                SchemaError(
+                    path,
+                    kind,
+                    "%s: %r %s; edgecore %s ignores it%s"
+                    % (where, name, when, self.version, "; the setting is now %s.%s" % (where, moved) if moved else ""),
+                    ranges,
+                    [moved] if moved else None,
+                    suggest=None if moved else self._suggester(node, name),
+                )
+            )
+            return None
+        if name in node.legacy:
+            now = node.legacy[name]
+            errors.append(
+                SchemaError(
+                    path,
+                    "legacy-v1alpha1",
+                    "%s: %r is a v1alpha1 (KubeEdge <= 1.11) edged key; edgecore %s reads v1alpha2 and ignores it%s"
+                    % (where, name, self.version, "; the setting is now %s.%s" % (where, now) if now else ""),
+                    now,
+                    [now] if now else [],
+                )
+            )
+            return None
+        if node.exact_keys:
+            errors.append(
+                SchemaError(
+                    path,
+                    node.unknown_kind,
+                    "%s: %r is not a feature gate of KubeEdge %s; edgecore refuses to start"
+                    % (where, name, self.version),
+                    sorted(props),
+                    suggest=self._suggester(node, name),
+                )
+            )
+            return None
+        errors.append(
+            SchemaError(
+                path,
+                "unknown-key",
+                "%s: unknown key %r; edgecore %s silently ignores it" % (where, name, self.version),
+                None,
+                suggest=self._suggester(node, name),
+            )
+        )
+        return None
+
+    @staticmethod
+    def _suggester(node: _Node, name: str) -> Callable[[], List[str]]:
+        """Sibling field names close to `name` (case-insensitive difflib), computed when asked for."""
+
+        def run() -> List[str]:
+            folded = node.folded
+            if not folded:
+                return []
+            hits = difflib.get_close_matches(name.lower(), list(folded), n=3, cutoff=0.6)
+            return [folded[h] for h in hits]
+
+        return run
+
+    def _enum_error(self, node: _Node, value: Any, path: PathT) -> SchemaError:
+        allowed = node.enum or []
+        sugg: List[str] = []
+        if isinstance(value, str):
+            lowered = {str(a).lower(): a for a in allowed if isinstance(a, str)}
+            hits = difflib.get_close_matches(value.lower(), list(lowered), n=3, cutoff=0.6)
+            sugg = [lowered[h] for h in hits]
+        return SchemaError(
+            path,
+            "enum",
+            "%s: %r is not one of %s" % (format_path(path), value, ", ".join(repr(a) for a in allowed)),
+            list(allowed),
+            sugg,
+        )
+
+    def _null_error(self, node: _Node, path: PathT) -> SchemaError:
+        go = node.go_type
+        if go.startswith("*") and node.types and "object" in node.types:
+            why = "the section becomes nil; edgecore expects it and does not check for nil"
+        elif go.startswith("*"):
+            why = "the field becomes unset (nil), which is not always its default"
+        else:
+            why = "edgecore ignores the null and keeps the default"
+        return SchemaError(path, "null", "%s is null: %s" % (format_path(path), why), _describe_types(node))
+
+
+def _type_phrase(node: _Node) -> str:
+    names = sorted(node.types or ())
+    words = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+    }
+    return " or ".join(words.get(n, n) for n in names)
+
+
+def _type_phrase_value(jt: str) -> str:
+    return {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "a boolean",
+    }.get(jt, jt)
+
+
+__all__ = [
+    "SchemaError",
+    "EdgecoreValidator",
+    "UnknownVersionError",
+    "available_versions",
+    "fitting_versions",
+    "format_path",
+    "get_validator",
+    "load_schema",
+    "normalize_version",
+    "validate",
+    "KINDS",
+]
