@@ -176,7 +176,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         out = sys.stdout
         for r in changed:
             assert r.doc is not None and r.fixed_text is not None
-            before = _original_text(r)
+            before = r.original_text or ""
             out.writelines(difflib.unified_diff(
                 before.splitlines(keepends=True), r.fixed_text.splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
@@ -230,13 +230,6 @@ class _Progress:
     def done(self) -> None:
         if self.on:
             sys.stderr.write("\r" + " " * 40 + "\r")
-
-
-def _original_text(result) -> str:
-    from .loader import decode, read_bytes
-
-    text, _ = decode(read_bytes(result.path, 1 << 40))
-    return text
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ class FileResult:
     findings: List[Finding]
     fixed_text: Optional[str] = None  # set when fixes changed the text
     fixes_applied: List[Finding] = field(default_factory=list)
+    original_text: Optional[str] = None  # the text before fixes, for --diff
 
     @property
     def changed(self) -> bool:
@@ -127,7 +128,7 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
         doc = new_doc
     findings = lint(doc, rules, ctx) + failed
     findings.sort(key=Finding.sort_key)
-    return FileResult(doc.path, doc, findings, doc.text if doc.text != original else None, applied)
+    return FileResult(doc.path, doc, findings, doc.text if doc.text != original else None, applied, original)
 
 
 def check(doc: Document, rules: Sequence[Rule], ctx: Context) -> FileResult:

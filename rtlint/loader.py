@@ -30,6 +30,19 @@ class UnknownKind(Exception):
     """The file is not one of the kinds rtlint reads."""
 
 
+def _read_limited(f, limit: int) -> bytes:
+    """Read at most `limit` bytes without allocating `limit` up front (devices report size 0)."""
+    chunks = []
+    left = limit
+    while left > 0:
+        chunk = f.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         size = os.path.getsize(path)
@@ -38,7 +51,7 @@ def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         if size > max_bytes:
             raise ReadError(f"file is {size} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)")
         with open(path, "rb") as f:
-            raw = f.read(max_bytes + 1)
+            raw = _read_limited(f, max_bytes + 1)
     except FileNotFoundError:
         raise ReadError("no such file") from None
     except PermissionError:
