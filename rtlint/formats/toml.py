@@ -999,6 +999,25 @@ _CLEARER = (
 )
 
 
+def _unclosed_quote(src: str) -> "int | None":
+    """Index of the quote that opens a string still open at the end of `src` (single-line strings)."""
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "#":
+            return None
+        if c in "\"'":
+            j = i + 1
+            while j < n and src[j] != c:
+                j += 2 if (c == '"' and src[j] == "\\") else 1
+            if j >= n:
+                return i
+            i = j + 1
+            continue
+        i += 1
+    return None
+
+
 def _error(exc: Exception, text: str) -> ParseError:
     """tomllib's message without its '(at line L, column C)' suffix, key tuples shown as TOML keys."""
     msg = str(exc)
@@ -1032,6 +1051,15 @@ def _error(exc: Exception, text: str) -> ParseError:
             msg = f"table {src.strip()} clashes with a key defined earlier"
         else:
             msg = "a value is defined twice (each key and table may be defined only once)"
+    elif msg in ("Illegal character '\\n'", "Illegal character '\\r'", "Unterminated string"):
+        lines = text.split("\n")
+        src = lines[line - 1] if line <= len(lines) else ""
+        opening = _unclosed_quote(src[:col - 1])
+        if opening is not None:
+            col = opening + 1
+            msg = f"string starting here is not closed: add the missing {src[opening]} before the end of the line"
+        else:
+            msg = msg[:1].lower() + msg[1:]
     else:
         for pattern, words in _CLEARER:
             c = pattern.fullmatch(msg)
