@@ -25,7 +25,20 @@ def rule_dicts() -> List[Dict[str, Any]]:
     return [rule_dict(r) for r in ALL_RULES]
 
 
-def _example_block(ex: Example) -> str:
+def _node_example_block(ex: Any) -> str:
+    opts = ", ".join(f"{k}={v}" for k, v in ex.options)
+    lines = ["node tree" + (f" (with {opts})" if opts else "") + ":", ""]
+    for path, text in ex.files:
+        lines += [f"`{path}`", "", "```", text.rstrip("\n") or "(empty file)", "```", ""]
+    for path, text in ex.fixed:
+        lines += [f"After the fix" + (" (unsafe)" if ex.unsafe else "") + f", `{path}`:", "", "```",
+                  text.rstrip("\n"), "```", ""]
+    return "\n".join(lines)
+
+
+def _example_block(ex: Any) -> str:
+    if not isinstance(ex, Example):
+        return _node_example_block(ex)
     opts = ", ".join(f"{k}={v}" for k, v in ex.options)
     head = f"`{ex.filename}`" + (f" (with {opts})" if opts else "")
     lines = [head, "", "```", ex.text.rstrip("\n"), "```", ""]

@@ -48,8 +48,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", parents=[common], help="check files and folders", description=(
-        "Check config files (folders are searched). Nothing is written unless --fix is given."))
+        "Check config files (folders are searched; folders laid out like a node, etc/..., are checked "
+        "as nodes). Nothing is written unless --fix is given."))
     c.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    c.add_argument("--kind", choices=kinds.ALL, help="treat every named file as this kind")
+    c.add_argument("--skip-unknown", action="store_true",
+                   help="skip named files that are not a kind rtlint reads (for pre-commit) instead of reporting them")
+    _add_run_options(c)
+
+    n = sub.add_parser("node", parents=[common], help="check one edge node: every runtime file, across files",
+                       description="Read every file that decides how EdgeCore talks to its runtime, work out the "
+                                   "effective values, and report where they disagree. Nothing is written unless "
+                                   "--fix is given; rtlint never restarts anything.")
+    n.add_argument("--root", default="/", metavar="DIR", help="read DIR as if it were / (default: /)")
+    n.add_argument("--no-probe", action="store_true",
+                   help="do not ask installed programs for their versions (only done when --root is /)")
+    _add_run_options(n)
+
+    r = sub.add_parser("rules", help="list the rules")
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    r1 = sub.add_parser("rule", help="explain one rule")
+    r1.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def _add_run_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     c.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
@@ -59,19 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
     c.add_argument("--show-settings", action="store_true", help="print the settings in force and where they came from")
     c.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    c.add_argument("--kind", choices=kinds.ALL, help="treat every named file as this kind")
     c.add_argument("--max-file-size", type=int, default=5 * 1024 * 1024, metavar="BYTES")
-    c.add_argument("--skip-unknown", action="store_true",
-                   help="skip named files that are not a kind rtlint reads (for pre-commit) instead of reporting them")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     _add_selection(c)
     _add_context(c)
-
-    r = sub.add_parser("rules", help="list the rules")
-    r.add_argument("--format", choices=("text", "json"), default="text")
-    r1 = sub.add_parser("rule", help="explain one rule")
-    r1.add_argument("rule", metavar="CODE|NAME")
-    return parser
 
 
 def _split(values: Sequence[str]) -> List[str]:
@@ -126,15 +140,10 @@ def _show_settings(settings, rules) -> int:
     return EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from . import __version__
+def _setup(args: argparse.Namespace):
+    """Settings, selected rules and context shared by `check` and `node`."""
     from . import rules as registry
-    from .atomic import write_atomic
-    from .engine import FileResult
-    from .files import dedupe, expand
-    from .output import write_github, write_json, write_sarif, write_text
-    from .runner import run_file
-    from .selection import matches, select, unknown_selectors
+    from .selection import select, unknown_selectors
     from .settings import SettingsError, load
 
     try:
@@ -148,16 +157,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `rtlint rules`)")
     rules = select(registry.ALL_RULES, selectors, ignores)
+    return settings, rules, _context(args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .engine import FileResult
+    from .files import dedupe, expand
+    from .node.run import is_node_root, node_root_of, run_node
+    from .runner import run_file
+    from .selection import matches
+
+    settings, rules, ctx = _setup(args)
     if args.show_settings:
         return _show_settings(settings, rules)
-    ctx = _context(args)
     fixing = args.fix or args.diff
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
-    always = (registry.PARSE_ERROR, registry.READ_ERROR, registry.UNKNOWN_KIND, registry.FIX_FAILED)
-    enabled = {id(r) for r in rules} | {id(r) for r in always}
+    # Folders (or files inside folders) laid out like a node (etc/…) are checked as nodes, so a
+    # config repository of node trees gets the cross-file rules too.
+    roots: List[str] = []
+    plain: List[str] = []
+    for p in args.paths:
+        root = os.path.normpath(p) if os.path.isdir(p) and is_node_root(p) else node_root_of(p)
+        if root and not args.kind:
+            if root not in roots:
+                roots.append(root)
+        else:
+            plain.append(p)
     results: List[FileResult] = []
-    targets = [t for t in dedupe(expand(args.paths)) if not settings.excluded(t.path)]
+    restarts: List[str] = []
+    covered = set()
+    for root in roots:
+        run = run_node(root, rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, probe=False,
+                       max_bytes=args.max_file_size)
+        results += run.results
+        restarts += run.restarts()
+        covered |= {os.path.abspath(r.path) for r in run.results}
+        covered |= {os.path.abspath(p) for p in run.node.files.all_config_files()}
+    walk = plain + [r for r in roots if os.path.isdir(r)]
+    targets = [t for t in dedupe(expand(walk)) if not settings.excluded(t.path)
+               and os.path.abspath(t.path) not in covered]
     progress = _Progress(len(targets))
     for target in targets:
         progress.tick()
@@ -168,17 +206,48 @@ def cmd_check(args: argparse.Namespace) -> int:
         if result is not None:
             results.append(result)
     progress.done()
+    return _report(args, settings, rules, results, restarts)
 
-    findings = [f for r in results for f in r.findings if id(f.rule) in enabled]
+
+def cmd_node(args: argparse.Namespace) -> int:
+    from .node.run import run_node
+
+    settings, rules, ctx = _setup(args)
+    if args.show_settings:
+        return _show_settings(settings, rules)
+    if not os.path.isdir(args.root):
+        raise UsageError(f"--root {args.root}: not a folder")
+    run = run_node(args.root, rules, ctx, fixing=args.fix or args.diff, unsafe=args.unsafe_fixes,
+                   probe=not args.no_probe, max_bytes=args.max_file_size)
+    return _report(args, settings, rules, run.results, run.restarts())
+
+
+def _report(args: argparse.Namespace, settings, rules, results, restarts: List[str]) -> int:
+    """Print or write what the run found; the exit code follows the CLI contract."""
+    from . import __version__
+    from . import rules as registry
+    from .atomic import write_atomic
+    from .output import write_github, write_json, write_sarif, write_text
+    from .selection import matches
+
+    always = (registry.PARSE_ERROR, registry.READ_ERROR, registry.UNKNOWN_KIND, registry.FIX_FAILED)
+    enabled = {id(r) for r in rules} | {id(r) for r in always}
+
+    def wanted(f) -> bool:
+        if id(f.rule) not in enabled:
+            return False
+        ignores = settings.ignored_for(f.path)
+        return not (ignores and f.rule not in always and any(matches(f.rule, s) for s in ignores))
+
+    findings = sorted((f for r in results for f in r.findings if wanted(f)), key=lambda f: f.sort_key())
     changed = [r for r in results if r.changed]
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
     if args.diff:
         out = sys.stdout
         for r in changed:
-            assert r.doc is not None and r.fixed_text is not None
-            before = r.original_text or ""
             out.writelines(difflib.unified_diff(
-                before.splitlines(keepends=True), r.fixed_text.splitlines(keepends=True),
+                (r.original_text or "").splitlines(keepends=True), (r.fixed_text or "").splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
         n = sum(len(r.fixes_applied) for r in changed)
         sys.stderr.write(f"Would fix {n} problem{'s' if n != 1 else ''} in "
@@ -192,6 +261,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             via = f" (through the symlink {r.path})" if os.path.islink(r.path) else ""
             n = len(r.fixes_applied)
             sys.stderr.write(f"Fixed {n} problem{'s' if n != 1 else ''} in {written}{via}\n")
+        if changed and restarts:
+            sys.stderr.write("rtlint restarts nothing; to apply the changes run:\n")
+            for h in restarts:
+                sys.stderr.write(f"  {h}\n")
 
     out_file = open(args.output_file, "w", encoding="utf-8") if args.output_file else None
     out = out_file or sys.stdout
@@ -260,7 +333,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS = {"check": cmd_check, "node": cmd_node, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

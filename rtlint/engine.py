@@ -70,7 +70,7 @@ def _wanted(findings: Iterable[Finding], unsafe: bool, skip: Set[Tuple[str, int]
             if f.fix and f.fix.edits and (f.fix.safe or unsafe) and (f.rule.code, f.span.start) not in skip]
 
 
-def _non_overlapping(fixable: List[Finding]) -> List[Finding]:
+def non_overlapping(fixable: List[Finding]) -> List[Finding]:
     taken: List[Finding] = []
     ranges: List[Tuple[int, int]] = []
     for f in sorted(fixable, key=lambda f: min(e.start for e in f.fix.edits)):  # type: ignore[union-attr]
@@ -82,7 +82,7 @@ def _non_overlapping(fixable: List[Finding]) -> List[Finding]:
     return taken
 
 
-def _splice(text: str, fixes: List[Finding]) -> str:
+def splice(text: str, fixes: List[Finding]) -> str:
     edits = [e for f in fixes for e in f.fix.edits]  # type: ignore[union-attr]
     new, _, deferred = apply_edits(text, edits)
     assert not deferred, "overlapping edits were filtered before"
@@ -97,10 +97,10 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
     skip: Set[Tuple[str, int]] = set()
     for _ in range(MAX_PASSES):
         findings = lint(doc, rules, ctx, report_unused=False)
-        batch = _non_overlapping(_wanted(findings, unsafe, skip))
+        batch = non_overlapping(_wanted(findings, unsafe, skip))
         if not batch:
             break
-        new_text = _splice(doc.text, batch)
+        new_text = splice(doc.text, batch)
         try:
             new_doc = reparse(doc, new_text)
         except ParseError:
@@ -110,7 +110,7 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
             good: List[Finding] = []
             for f in batch:
                 try:
-                    reparse(doc, _splice(doc.text, good + [f]))
+                    reparse(doc, splice(doc.text, good + [f]))
                     good.append(f)
                 except ParseError as e:
                     skip.add((f.rule.code, f.span.start))
@@ -120,7 +120,7 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
             if not good:
                 continue
             batch = good
-            new_text = _splice(doc.text, batch)
+            new_text = splice(doc.text, batch)
             new_doc = reparse(doc, new_text)
         if new_text == doc.text:
             break

@@ -43,6 +43,27 @@ def example(filename: str, text: str, line: int = 0, column: int = 0, fixed: Opt
     return Example(filename, body, line, column, fixed_body, tuple(sorted(options.items())), unsafe)
 
 
+@dataclass(frozen=True)
+class NodeExample:
+    """A node tree for a cross-file rule: files by node path; the finding is in `path`."""
+
+    files: Tuple[Tuple[str, str], ...]
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    fixed: Tuple[Tuple[str, str], ...] = ()  # node path -> text after --fix, for changed files
+    options: Tuple[Tuple[str, Any], ...] = ()
+    unsafe: bool = False
+
+
+def node_example(files: Dict[str, str], path: str = "", line: int = 0, column: int = 0,
+                 fixed: Optional[Dict[str, str]] = None, unsafe: bool = False, **options: Any) -> NodeExample:
+    def clean(t: str) -> str:
+        return textwrap.dedent(t).lstrip("\n")
+    return NodeExample(tuple((k, clean(v)) for k, v in files.items()), path, line, column,
+                       tuple((k, clean(v)) for k, v in (fixed or {}).items()), tuple(sorted(options.items())), unsafe)
+
+
 @dataclass
 class Fix:
     edits: List[Edit]
@@ -119,3 +140,20 @@ class Rule:
 
     def __repr__(self) -> str:
         return f"<rule {self.code} {self.name}>"
+
+
+class NodeRule(Rule):
+    """A rule over a whole node (several files); node mode runs it, single-file checks do not."""
+
+    kinds: ClassVar[Tuple[str, ...]] = ("node",)
+    bad: ClassVar[Tuple[Any, ...]] = ()  # NodeExample
+    good: ClassVar[Tuple[Any, ...]] = ()
+
+    def applies(self, doc: Document, ctx: Context) -> bool:
+        return False
+
+    def check_node(self, node: Any, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+    def at(self, doc: Document, span: Span, message: str, fix: Optional[Fix] = None) -> Finding:
+        return Finding(self, doc.path, span, message, fix)

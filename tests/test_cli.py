@@ -178,7 +178,7 @@ def test_usage_errors_exit_two(tmp_path):
 
 def test_select_ignore_by_prefix_and_name(ctd):
     assert rtlint("check", "--isolated", "--select", "CTD", str(ctd)).returncode == 1
-    assert rtlint("check", "--isolated", "--select", "CTD", "--ignore", "cri-plugin-disabled", str(ctd)).returncode == 0
+    assert rtlint("check", "--isolated", "--select", "CTD", "--ignore", "cri-plugin-disabled,CTD002", str(ctd)).returncode == 0
 
 
 def test_rules_and_rule(tmp_path):

@@ -6,7 +6,7 @@ from typing import List, Tuple
 
 import pytest
 
-from rtlint.rule import Context, Example, Rule
+from rtlint.rule import Context, Example, NodeExample, NodeRule, Rule
 from rtlint.rules import ALL_RULES
 from rtlint.runner import run_file
 from rtlint.versions import Version
@@ -20,7 +20,7 @@ def _cases(which: str) -> List[Tuple[str, Rule, Example]]:
     return out
 
 
-def _context(ex: Example) -> Context:
+def _context(ex) -> Context:
     ctx = Context()
     for key, value in ex.options:
         if key.endswith("_version"):
@@ -51,8 +51,45 @@ def test_fixable_rules_show_their_fix():
             assert any(ex.fixed is not None for ex in rule.bad), f"{rule.code} has a fix but no example of it"
 
 
+def _write_tree(tmp_path: Path, ex: NodeExample) -> Path:
+    root = tmp_path / "node"
+    for node_path, text in ex.files:
+        p = root / node_path.lstrip("/")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return root
+
+
+def _node_case(tmp_path: Path, rule: Rule, ex: NodeExample, bad: bool) -> None:
+    from rtlint.node.run import run_node
+
+    root = _write_tree(tmp_path, ex)
+    ctx = _context(ex)
+    run = run_node(str(root), [rule], ctx, probe=False)
+    mine = [f for f in run.findings if f.rule is rule]
+    if not bad:
+        assert not mine, [f.message for f in mine]
+        return
+    assert mine, f"{rule.code} did not fire; got {[(f.code, f.message) for f in run.findings]}"
+    first = mine[0]
+    assert first.path == str(root / ex.path.lstrip("/"))
+    if ex.line:
+        assert (first.span.line, first.span.column) == (ex.line, ex.column), first.message
+    if ex.fixed:
+        fixed = run_node(str(root), [rule], ctx, fixing=True, unsafe=ex.unsafe, probe=False)
+        got = {f"/{Path(p).relative_to(root)}": d.text for p, d in fixed.changed.items()}
+        assert got == dict(ex.fixed)
+        assert not [f for f in fixed.findings if f.rule is rule], "the fix did not silence the rule"
+        for p, d in fixed.changed.items():
+            Path(p).write_text(d.text)
+        again = run_node(str(root), [rule], ctx, fixing=True, unsafe=ex.unsafe, probe=False)
+        assert not again.changed
+
+
 @pytest.mark.parametrize("rule,ex", _cases("bad"))
 def test_bad_example(tmp_path, rule, ex):
+    if isinstance(rule, NodeRule):
+        return _node_case(tmp_path, rule, ex, bad=True)
     path = _write(tmp_path, ex)
     ctx = _context(ex)
     result = run_file(str(path), [rule] + _support(rule), ctx)
@@ -73,6 +110,8 @@ def test_bad_example(tmp_path, rule, ex):
 
 @pytest.mark.parametrize("rule,ex", _cases("good"))
 def test_good_example(tmp_path, rule, ex):
+    if isinstance(rule, NodeRule):
+        return _node_case(tmp_path, rule, ex, bad=False)
     path = _write(tmp_path, ex)
     result = run_file(str(path), [rule] + _support(rule), _context(ex))
     assert not [f for f in result.findings if f.rule is rule], [f.message for f in result.findings]

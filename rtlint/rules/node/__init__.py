@@ -1,0 +1,20 @@
+"""Cross-file rules, run by node mode over all files of one node."""
+from __future__ import annotations
+
+from typing import Tuple, Type
+
+from ...rule import Rule
+from . import (node001_endpoint_runtime_missing, node002_cgroup_driver_mismatch, node003_endpoint_socket_mismatch,
+               node004_sandbox_image_disagrees, node005_cri_dockerd_binary_path, node006_kata_handler_missing,
+               node007_virtlet_setup, node008_edgecore_missing)
+
+RULES: Tuple[Type[Rule], ...] = (
+    node001_endpoint_runtime_missing.RULE,
+    node002_cgroup_driver_mismatch.RULE,
+    node003_endpoint_socket_mismatch.RULE,
+    node004_sandbox_image_disagrees.RULE,
+    node005_cri_dockerd_binary_path.RULE,
+    node006_kata_handler_missing.RULE,
+    node007_virtlet_setup.RULE,
+    node008_edgecore_missing.RULE,
+)
