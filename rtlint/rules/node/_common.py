@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from ...document import Document, Span
-from ...rule import Context, Finding, Rule
+from ...rule import Context, Finding, Fix, Rule
 
 EDGECORE_PATH = "/etc/kubeedge/config/edgecore.yaml"
 
@@ -38,9 +38,14 @@ def describe(node: Any, setting: Any, what: str) -> str:
 
 
 def relabel(rule: Rule, findings: Iterable[Finding], suffix: str) -> Iterator[Finding]:
-    """Per-file findings re-issued as this node rule's, with where the intended value came from."""
+    """Per-file findings re-issued as this node rule's, with where the intended value came from.
+
+    The fix keeps its edits but takes the node rule's safety: on a single file the intended
+    value is only a command-line guess, on a node it is what edgecore is configured to use.
+    """
     for f in findings:
-        yield Finding(rule, f.path, f.span, f"{f.message} ({suffix})", f.fix)
+        fix = Fix(f.fix.edits, rule.fix_safety == "safe", f.fix.description) if f.fix is not None else None
+        yield Finding(rule, f.path, f.span, f"{f.message} ({suffix})", fix)
 
 
 def with_driver(ctx: Context, driver: Optional[str] = None, image: Optional[str] = None) -> Context:
