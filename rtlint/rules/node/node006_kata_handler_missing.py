@@ -70,7 +70,7 @@ class KataHandlerMissing(NodeRule):
                         return
             doc = node.containerd_docs[0]
             yield self.at(doc, doc.span(0, 0),
-                          f"Kata is installed ({', '.join(kata)}) but containerd has no kata runtime; add "
+                          f"Kata is installed ({', '.join(kata)}) but no containerd runtime has a Kata runtime_type; add "
                           f"[...containerd.runtimes.kata] with runtime_type = \"io.containerd.kata.v2\"")
         elif runtime == "crio" and node.crio_docs:
             for doc in node.crio_docs:

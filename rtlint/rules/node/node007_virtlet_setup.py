@@ -61,7 +61,7 @@ class VirtletSetup(NodeRule):
         problems = []
         if not node.files.cni_confs:
             problems.append("no CNI config in /etc/cni/net.d (Virtlet networks VMs through CNI)")
-        if os.path.exists(node.files.under(WANTS + "/libvirtd.service")):
+        if os.path.lexists(node.files.under(WANTS + "/libvirtd.service")):  # enablement is the symlink itself
             problems.append("libvirtd.service is enabled on the host (disable it: Virtlet runs its own libvirt)")
         for p in problems:
             yield self.at(doc, span, f"edgecore uses Virtlet, but {p}")
