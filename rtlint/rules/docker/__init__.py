@@ -1,8 +1,23 @@
-"""Rules for docker files: one module per rule, listed here in code order."""
+"""Rules for Docker's daemon.json and the dockerd / cri-dockerd units, in code order."""
 from __future__ import annotations
 
 from typing import Tuple, Type
 
 from ...rule import Rule
+from . import (
+    dkr001_cgroup_driver_invalid,
+    dkr002_cgroup_driver_mismatch,
+    dkr003_daemon_json_structure,
+    dkr004_socket_listen_dollar_t,
+    dkr005_cri_dockerd_fd_endpoint,
+    dkr006_cri_dockerd_network_plugin,
+)
 
-RULES: Tuple[Type[Rule], ...] = ()
+RULES: Tuple[Type[Rule], ...] = (
+    dkr001_cgroup_driver_invalid.RULE,
+    dkr002_cgroup_driver_mismatch.RULE,
+    dkr003_daemon_json_structure.RULE,
+    dkr004_socket_listen_dollar_t.RULE,
+    dkr005_cri_dockerd_fd_endpoint.RULE,
+    dkr006_cri_dockerd_network_plugin.RULE,
+)
