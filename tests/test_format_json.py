@@ -485,3 +485,12 @@ def test_edit_errors(op: str, args: tuple, message: str) -> None:
     with pytest.raises(EditError) as err:
         getattr(doc, op)(*args)
     assert message in str(err.value)
+
+
+def test_empty_daemon_json_means_no_settings_but_empty_cni_is_an_error():
+    from rtlint.formats import json as jf
+
+    doc = jf.parse("daemon.json", "docker", b" \n", " \n", False)
+    assert doc.data == {} and doc.to_bytes() == b" \n"
+    with pytest.raises(ParseError):
+        jf.parse("10-net.conflist", "cni", b"", "", False)

@@ -670,6 +670,11 @@ def _diff_edit(old: str, new: str) -> Edit:
 
 def parse(path: str, kind: str, raw: bytes, text: str, bom: bool) -> JsonDocument:
     """Parse JSON text (already decoded, BOM stripped) into a JsonDocument."""
+    if kind == "docker" and not text.strip():
+        # dockerd reads an empty daemon.json as "no settings" (moby daemon/config, getConflictFreeConfiguration)
+        doc = JsonDocument(path=path, kind=kind, raw=raw, text=text, bom=bom, data={})
+        doc.add(Entry((), {}, None, doc.index.span(0, len(text))))
+        return doc
     sc = _Scanner(text)
     data, _, _ = sc.document()
     doc = JsonDocument(path=path, kind=kind, raw=raw, text=text, bom=bom, data=data)
