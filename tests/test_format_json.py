@@ -222,7 +222,7 @@ def test_error_files(name: str, message: str, line: int, column: int) -> None:
     with pytest.raises(ValueError):
         json.loads(text)  # the fixture really is invalid
     with pytest.raises(ParseError) as err:
-        parse(str(path), "docker", raw, text, False)
+        parse(str(path), "cni", raw, text, False)
     assert (err.value.message, err.value.line, err.value.column) == (message, line, column)
 
 
