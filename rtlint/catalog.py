@@ -18,6 +18,7 @@ def rule_dict(rule: Rule) -> Dict[str, Any]:
         "fix": rule.fix_safety,
         "rationale": rule.rationale,
         "seen_in": list(rule.seen_in),
+        "errors": list(rule.errors),
     }
 
 
@@ -60,6 +61,8 @@ def render_rule(rule: Rule, heading: str = "#") -> str:
         parts += ["Why: " + rule.rationale, ""]
     if rule.seen_in:
         parts += ["Seen in real files: " + ", ".join(f"`{s}`" for s in rule.seen_in), ""]
+    if rule.errors:
+        parts += ["What you see when it bites:", "", "```"] + list(rule.errors) + ["```", ""]
     for ex in rule.bad:
         parts += ["Bad: " + _example_block(ex)]
     for ex in rule.good:

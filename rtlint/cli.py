@@ -65,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="do not ask installed programs for their versions (only done when --root is /)")
     _add_run_options(n)
 
+    e = sub.add_parser("explain", parents=[common], help="from an error message to its config causes",
+                       description="Name the configuration problems that produce an error message pasted "
+                                   "from journalctl or kubectl describe, then look for them on the node.")
+    e.add_argument("message", metavar="MESSAGE")
+    e.add_argument("--root", default="/", metavar="DIR", help="the node to look at (default: /)")
+    e.add_argument("--no-root", action="store_true", help="only name the causes; do not look at any node")
+    e.add_argument("--no-probe", action="store_true", help="do not ask installed programs for their versions")
+    e.add_argument("--format", choices=("text", "json"), default="text")
+    e.add_argument("--kubeedge-version", metavar="X.Y[.Z]")
+    e.add_argument("--containerd-version", metavar="X.Y[.Z]")
+    e.add_argument("--crio-version", metavar="X.Y[.Z]")
+
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--format", choices=("text", "json"), default="text")
     r1 = sub.add_parser("rule", help="explain one rule")
@@ -305,6 +317,56 @@ class _Progress:
             sys.stderr.write("\r" + " " * 40 + "\r")
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Exit 0 when a documented cause is found on the node, 1 when none is, 2 when nothing matches."""
+    import json
+
+    from . import rules as registry
+    from .explain import match
+    from .rule import Context
+
+    matches = match(args.message, registry.ALL_RULES)
+    if not matches:
+        sys.stderr.write("rtlint: no rule documents an error like this one; `rtlint rules` lists what rtlint checks\n")
+        return EXIT_ERROR
+    present = {}
+    looked = not args.no_root
+    if looked:
+        from .node.run import run_node
+
+        if not os.path.isdir(args.root):
+            raise UsageError(f"--root {args.root}: not a folder")
+        args.cgroup_driver = args.sandbox_image = None
+        ctx = _context(args)
+        run = run_node(args.root, [m.rule for m in matches], ctx, probe=not args.no_probe)
+        for f in run.findings:
+            present.setdefault(f.rule.code, []).append(f)
+    if args.format == "json":
+        from .output import as_dict
+
+        json.dump([{"rule": m.rule.code, "name": m.rule.name, "score": m.score, "summary": m.rule.summary,
+                    "matched": m.error, "found": [as_dict(f) for f in present.get(m.rule.code, [])] if looked else None}
+                   for m in matches], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        out = sys.stdout
+        out.write("Config problems that produce this message:\n")
+        for m in matches:
+            out.write(f"\n{m.rule.code} [{m.rule.name}] {m.rule.summary}\n")
+            if looked:
+                found = present.get(m.rule.code, [])
+                if found:
+                    for f in found:
+                        fix = " (rtlint can fix it: --fix)" if f.fix and f.fix.safe else ""
+                        out.write(f"  FOUND {f.path}:{f.span.line}:{f.span.column}: {f.message}{fix}\n")
+                else:
+                    out.write(f"  not found under {args.root}\n")
+            out.write(f"  more: rtlint rule {m.rule.code}\n")
+    if not looked:
+        return EXIT_OK
+    return EXIT_OK if present else EXIT_FINDINGS
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .catalog import rule_dicts
 
@@ -333,7 +395,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "node": cmd_node, "rules": cmd_rules, "rule": cmd_rule}
+COMMANDS = {"check": cmd_check, "node": cmd_node, "explain": cmd_explain, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -118,6 +118,7 @@ class Rule:
     rationale: ClassVar[str] = ""
     fix_safety: ClassVar[str] = "none"  # "safe", "unsafe" or "none"
     seen_in: ClassVar[Tuple[str, ...]] = ()  # real files (corpus) that showed the problem
+    errors: ClassVar[Tuple[str, ...]] = ()  # what users see in logs when this problem bites (`rtlint explain`)
     bad: ClassVar[Tuple[Example, ...]] = ()
     good: ClassVar[Tuple[Example, ...]] = ()
 

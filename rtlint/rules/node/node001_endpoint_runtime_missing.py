@@ -25,6 +25,11 @@ class EndpointRuntimeMissing(NodeRule):
         "under the root. When exactly one runtime is installed, the (unsafe) fix points the runtime and "
         "image endpoints at its socket; unsafe because it changes which runtime edged uses."
     )
+    errors = (
+        'dial unix /run/containerd/containerd.sock: connect: no such file or directory',
+        'validate service connection: validate CRI v1 runtime API for endpoint "unix:///var/run/dockershim.sock": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /var/run/dockershim.sock: connect: no such file or directory"',
+        "stat: cannot stat '/var/run/cri-dockerd.sock': No such file or directory",
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """

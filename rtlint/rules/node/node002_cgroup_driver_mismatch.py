@@ -23,6 +23,12 @@ class CgroupDriverMismatch(NodeRule):
         "changes the runtime side: containerd's runc `SystemdCgroup` in the file containerd really reads "
         "it from, CRI-O's `cgroup_manager`, or Docker's `native.cgroupdriver`."
     )
+    errors = (
+        'init new edged error, misconfiguration: kubelet cgroup driver: "cgroupfs" is different from docker cgroup driver: "systemd"',
+        'Start edged failed, err: failed to run Kubelet: misconfiguration: kubelet cgroup driver: "cgroupfs" is different from docker cgroup driver: "systemd"',
+        'OCI runtime create failed: runc create failed: expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got "/k8s.io/<id>" instead: unknown',
+        'cri-o configured with systemd cgroup manager, but did not receive slice as parent: /kubepods/pod<uid>',
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """

@@ -46,6 +46,11 @@ class EndpointSocketMismatch(NodeRule):
         "are the same socket. When edgecore's endpoint points elsewhere, edged cannot connect. The fix "
         "(unsafe: it changes where edged connects) points the endpoint at the runtime's socket."
     )
+    errors = (
+        'dial unix /var/run/crio/crio.sock: connect: no such file or directory',
+        "stat: cannot stat '/var/run/cri-dockerd.sock': No such file or directory",
+        'Error while dialing dial unix:///run/containerd/containerd.sock: timeout',
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """

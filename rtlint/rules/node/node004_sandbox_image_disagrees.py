@@ -25,6 +25,10 @@ class SandboxImageDisagrees(NodeRule):
         "\"registry.k8s.io/pause`). The fix makes the runtime use edgecore's image, which is the one "
         "the operator chose and mirrored. Only an explicitly written podSandboxImage is compared."
     )
+    errors = (
+        'failed to get sandbox image "registry.k8s.io/pause:3.6": failed to pull image "registry.k8s.io/pause:3.6": failed to pull and unpack image "registry.k8s.io/pause:3.6": failed to resolve reference "registry.k8s.io/pause:3.6": failed to do request: context deadline exceeded',
+        'Error initializing source docker://k8s.gcr.io/pause:3.1: error pinging docker registry k8s.gcr.io',
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """

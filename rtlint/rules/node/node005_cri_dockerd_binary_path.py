@@ -21,6 +21,10 @@ class CriDockerdBinaryPath(NodeRule):
         "/usr/bin/cri-dockerd: No such file or directory` and edged cannot reach "
         "unix:///var/run/cri-dockerd.sock. The fix rewrites the path in ExecStart to where the binary is."
     )
+    errors = (
+        'Process: 3184 ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// (code=exited, status=203/EXEC)',
+        'Failed at step EXEC spawning /usr/bin/cri-dockerd: No such file or directory',
+    )
     bad = (
         node_example({
             UNIT: """

@@ -22,6 +22,11 @@ class KataHandlerMissing(NodeRule):
         "with `no runtime for \"kata\" is configured`. (RuntimeClass objects are not synced to edge nodes "
         "by edgecore, so handlers are all that can be checked here.)"
     )
+    errors = (
+        'failed to get sandbox runtime: no runtime for "kata-qemu" is configured',
+        'failed to find runtime handler kata from runtime list map[runc:0xc00001da70]',
+        'RuntimeHandler "kata-runtime" not supported',
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """

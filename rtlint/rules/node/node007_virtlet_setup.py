@@ -21,6 +21,10 @@ class VirtletSetup(NodeRule):
         "for /var/run/libvirt and the VMs fail to start; without a config in /etc/cni/net.d pods never "
         "get a network (`network plugin is not ready: cni config uninitialized`)."
     )
+    errors = (
+        'network plugin is not ready: cni config uninitialized',
+        'failed to setup network for sandbox "<id>": cni plugin not initialized',
+    )
     bad = (
         node_example({
             EDGECORE_PATH: """
