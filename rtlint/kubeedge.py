@@ -1,0 +1,412 @@
+"""Which KubeEdge release(s) an edgecore.yaml is checked against, and what it makes edgecore do.
+
+edgecore's key set changed in nearly every minor (1.12 … 1.23), and the same
+key can be right in one release and silently ignored in the next. So every
+edgecore rule first asks `resolve()` which minors apply:
+
+1. `ctx.kubeedge_version` (--kubeedge-version or the settings file) wins;
+2. else the file's own top-level `edgecoreVersion` (KubeEdge 1.21+ writes it,
+   and edgecore rewrites it to its own version at start-up, FACTS.md §2);
+3. else the minors whose key set fits the file best
+   (`edgecore_schema.fitting_versions`).
+
+In case 3 the version is a guess, so rules report a problem only when it is a
+problem under *every* candidate minor, and say which minors they assumed.
+
+`effective_runtime()` answers "what will edgecore really use" for the runtime
+settings (endpoint, image endpoint, cgroup driver, sandbox image), with the
+per-version defaults and precedence rules of FACTS.md §4.1: node mode uses it
+to learn the driver and socket the node is meant to use.
+"""
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+from . import edgecore_schema as es
+from .document import Document, Entry, KeyPath
+from .versions import Version
+
+API_VERSION = "edgecore.config.kubeedge.io/v1alpha2"
+KIND = "EdgeCore"
+CONTAINERD_SOCKET = "unix:///run/containerd/containerd.sock"
+DOCKERSHIM_SOCKET = "unix:///var/run/dockershim.sock"
+CRI_DOCKERD_SOCKET = "unix:///var/run/cri-dockerd.sock"
+
+EDGED: KeyPath = ("modules", "edged")
+TAILORED: KeyPath = EDGED + ("tailoredKubeletConfig",)
+
+SOURCE_OPTION = "option"  # --kubeedge-version / settings file
+SOURCE_FILE = "edgecoreVersion"  # the file's own edgecoreVersion
+SOURCE_INFERRED = "inferred"  # from the keys present
+
+
+def minor_key(minor: str) -> Tuple[int, int]:
+    a, b = minor.split(".")
+    return int(a), int(b)
+
+
+def known_minors() -> List[str]:
+    """The minors rtlint has a schema for, oldest first ('1.12' … '1.23')."""
+    return es.available_versions()
+
+
+def format_minors(minors: Sequence[str]) -> str:
+    """('1.16', '1.17', '1.19') -> '1.16–1.17, 1.19' (runs of consecutive known minors collapse)."""
+    order = known_minors()
+    pos = {m: i for i, m in enumerate(order)}
+    runs: List[List[str]] = []
+    for m in sorted(minors, key=minor_key):
+        if runs and m in pos and runs[-1][-1] in pos and pos[m] == pos[runs[-1][-1]] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The KubeEdge minors a file is checked against, and how they were found.
+
+    `minors` are schema minors ('1.17'); empty when the version is known but
+    older than any schema (v1alpha1 era), which turns schema checks off.
+    `exact` is the full version when the user or the file gave one.
+    """
+
+    minors: Tuple[str, ...]
+    source: str
+    exact: Optional[Version] = None
+    clamped: bool = False  # exact is newer than the newest schema
+
+    @property
+    def guessed(self) -> bool:
+        return self.source == SOURCE_INFERRED
+
+    def label(self) -> str:
+        """'KubeEdge 1.17' / 'KubeEdge 1.16–1.23' for messages."""
+        if self.exact is not None and not self.clamped:
+            return f"KubeEdge {self.exact}"
+        return f"KubeEdge {format_minors(self.minors)}"
+
+    def edgecore(self) -> str:
+        """'edgecore 1.17' when one version is meant, else plain 'edgecore'."""
+        if self.exact is not None and not self.clamped:
+            return f"edgecore {self.exact.major}.{self.exact.minor}"
+        if len(self.minors) == 1 and not self.guessed:
+            return f"edgecore {self.minors[0]}"
+        return "edgecore"
+
+    @property
+    def note(self) -> str:
+        """Suffix for messages saying what was assumed (empty when the user told us)."""
+        if self.source == SOURCE_INFERRED:
+            return (f" (checked against KubeEdge {format_minors(self.minors)}; "
+                    f"pass --kubeedge-version to be exact)")
+        if self.clamped:
+            return f" (checked against KubeEdge {self.minors[-1]}, the newest release rtlint knows)"
+        if self.source == SOURCE_FILE and self.exact is not None:
+            return f" (KubeEdge {self.exact}, from edgecoreVersion)"
+        return ""
+
+    def versions(self) -> List[Version]:
+        """The versions to test ranges against: the exact one, else each candidate minor."""
+        if self.exact is not None:
+            return [self.exact]
+        return [Version(*minor_key(m)) for m in self.minors]
+
+    def all_within(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
+        """Every candidate lies in [since, until) (False when there is no candidate)."""
+        vs = self.versions()
+        if not vs:
+            return False
+        lo = Version.parse(since).key() if since else None
+        hi = Version.parse(until).key() if until else None
+        return all((lo is None or v.key() >= lo) and (hi is None or v.key() < hi) for v in vs)
+
+    def every(self, test: Callable[[str], bool]) -> bool:
+        """test(minor) holds for every candidate minor (False when there is none)."""
+        return bool(self.minors) and all(test(m) for m in self.minors)
+
+
+# -- caching ------------------------------------------------------------------------------
+# Every edgecore rule needs the resolution and the schema errors of the same
+# document; compute them once. Keyed by id() with the document kept alive, so a
+# reused id can never hit a stale entry.
+
+_CACHE_SIZE = 32
+_cache: "OrderedDict[int, Tuple[Document, Dict[Any, Any]]]" = OrderedDict()
+
+
+def _memo(doc: Document, key: Any, make: Callable[[], Any]) -> Any:
+    slot = _cache.get(id(doc))
+    if slot is None or slot[0] is not doc:
+        slot = (doc, {})
+        _cache[id(doc)] = slot
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(id(doc))
+    store = slot[1]
+    if key not in store:
+        store[key] = make()
+    return store[key]
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+def _minor_of(v: Version) -> Tuple[Tuple[str, ...], bool]:
+    """Schema minors for a known version; (), False when it predates the schemas."""
+    order = known_minors()
+    m = f"{v.major}.{v.minor}"
+    if m in order:
+        return (m,), False
+    if (v.major, v.minor) > minor_key(order[-1]):
+        return (order[-1],), True
+    return (), False
+
+
+def file_version(doc: Document) -> Optional[Version]:
+    """The version in the file's top-level `edgecoreVersion` (KubeEdge 1.21+), if it names one."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    value = data.get("edgecoreVersion")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return Version.parse(value.strip())
+    except ValueError:
+        return None
+
+
+def resolve(doc: Document, ctx: Any = None) -> Resolution:
+    """Which KubeEdge minors `doc` is checked against (see the module docstring for the order)."""
+    given = getattr(ctx, "kubeedge_version", None) if ctx is not None else None
+    return _memo(doc, ("resolve", given), lambda: _resolve(doc, given))
+
+
+def _resolve(doc: Document, given: Optional[Version]) -> Resolution:
+    if given is not None:
+        minors, clamped = _minor_of(given)
+        return Resolution(minors, SOURCE_OPTION, given, clamped)
+    mine = file_version(doc)
+    if mine is not None:
+        minors, clamped = _minor_of(mine)
+        if minors:
+            return Resolution(minors, SOURCE_FILE, mine, clamped)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return Resolution(tuple(es.fitting_versions(data)), SOURCE_INFERRED)
+
+
+def schema_errors(doc: Document, minor: str) -> List[es.SchemaError]:
+    """The validator's findings for `doc` under one minor (cached per document)."""
+    return _memo(doc, ("schema", minor), lambda: es.validate(doc.data, minor))
+
+
+def validates_as(doc: Document, path: KeyPath, new_path: KeyPath, minor: str) -> bool:
+    """Whether the value at `path`, moved/renamed to `new_path`, passes the schema of `minor` there."""
+    data = copy.deepcopy(doc.data)
+    try:
+        value = _pop(data, path)
+        _put(data, new_path, value)
+    except (KeyError, TypeError, IndexError):
+        return False
+    n = len(new_path)
+    return not any(e.path[:n] == tuple(new_path) for e in es.validate(data, minor))
+
+
+def _pop(data: Any, path: KeyPath) -> Any:
+    for p in path[:-1]:
+        data = data[p]
+    return data.pop(path[-1])
+
+
+def _put(data: Any, path: KeyPath, value: Any) -> None:
+    for p in path[:-1]:
+        if not isinstance(data.get(p), dict):
+            data[p] = {}
+        data = data[p]
+    data[path[-1]] = value
+
+
+# -- reading the document the way edgecore does ---------------------------------------------
+
+def lookup(doc: Document, path: Iterable[str]) -> Optional[Entry]:
+    """The entry edgecore reads for a field path, matching keys case-insensitively like Go's JSON decoder.
+
+    When several spellings of one key exist, sigs.k8s.io/yaml hands them to
+    encoding/json in sorted key order, so the last one in that order wins.
+    """
+    here: KeyPath = ()
+    entry: Optional[Entry] = doc.entry(()) if doc.has(()) else None
+    for name in path:
+        matches = [c for c in doc.children(here) if isinstance(c.path[-1], str)
+                   and c.path[-1].lower() == name.lower()]
+        if not matches:
+            return None
+        entry = max(matches, key=lambda c: c.path[-1])  # type: ignore[arg-type,return-value]
+        here = entry.path
+    return entry
+
+
+def written_path(doc: Document, path: Sequence[str]) -> KeyPath:
+    """`path` with each existing key spelled as in the file (for edits), the rest as given."""
+    out: List[Any] = []
+    for i in range(len(path)):
+        e = lookup(doc, path[:i + 1])
+        if e is None:
+            return tuple(out) + tuple(path[i:])
+        out = list(e.path)
+    return tuple(out)
+
+
+def _text(value: Any) -> Optional[str]:
+    """The string edgecore reads for a scalar (sigs.k8s.io/yaml turns numbers/bools into text)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One effective runtime setting: its value, the entry it came from (None when defaulted),
+    and the canonical key path edgecore reads it from (where a fix would write it)."""
+
+    value: Optional[str]
+    entry: Optional[Entry]
+    path: KeyPath
+    default: Optional[str]
+
+    @property
+    def defaulted(self) -> bool:
+        return self.entry is None
+
+
+def _field(doc: Document, minor: str, path: KeyPath) -> Setting:
+    schema = es.get_validator(minor).field_schema(path) or {}
+    default = schema.get("default")
+    default = default if isinstance(default, str) else None
+    entry = lookup(doc, path)  # type: ignore[arg-type]
+    if entry is None or entry.value is None:
+        return Setting(default, None, path, default)
+    return Setting(_text(entry.value), entry, path, default)
+
+
+def _minor_arg(doc: Document, version: Union[None, str, Version]) -> str:
+    if version is None:
+        res = resolve(doc)
+        if not res.minors:
+            raise es.UnknownVersionError("no KubeEdge version fits this file")
+        return res.minors[-1]
+    if isinstance(version, Version):
+        minors, _ = _minor_of(version)
+        if not minors:
+            raise es.UnknownVersionError(f"rtlint has no edgecore model for KubeEdge {version}")
+        return minors[0]
+    minors, _ = _minor_of(Version.parse(es.normalize_version(version)))
+    if not minors:
+        raise es.UnknownVersionError(f"rtlint has no edgecore model for KubeEdge {version}")
+    return minors[0]
+
+
+def effective_runtime(doc: Document, version: Union[None, str, Version] = None) -> Dict[str, Setting]:
+    """What edgecore of `version` really uses for its runtime, as {name: Setting}.
+
+    Names: `runtime_endpoint`, `image_endpoint`, `cgroup_driver`, `sandbox_image`;
+    `container_runtime` (1.12–1.17 only) and `docker_endpoint` (1.12–1.13 only).
+    `version` is a minor/version string or Version; None resolves it from the
+    file alone (newest fitting minor). Versions newer than 1.23 use the 1.23
+    model. Precedence (FACTS.md §4.1, edge/pkg/edged/config/config.go):
+    1.12–1.15 read `modules.edged.remote{Runtime,Image}Endpoint`; 1.16–1.17 read
+    `tailoredKubeletConfig.containerRuntimeEndpoint`/`imageServiceEndpoint` unless
+    containerRuntimeEndpoint is empty, then the old keys; 1.18+ only the new keys.
+    An empty image endpoint means "same as the runtime endpoint" (kubelet).
+    `cgroup_driver` is the configured driver; from KubeEdge 1.22 the embedded
+    kubelet prefers the one a runtime reports over CRI (KubeletCgroupDriverFromCRI).
+    """
+    minor = _minor_arg(doc, version)
+    return _memo(doc, ("effective", minor), lambda: _effective(doc, minor))
+
+
+def _effective(doc: Document, minor: str) -> Dict[str, Setting]:
+    k = minor_key(minor)
+    out: Dict[str, Setting] = {}
+    if k <= (1, 17):
+        out["container_runtime"] = _field(doc, minor, EDGED + ("containerRuntime",))
+    if k <= (1, 13):
+        out["docker_endpoint"] = _field(doc, minor, EDGED + ("dockerEndpoint",))
+    old_rt = _field(doc, minor, EDGED + ("remoteRuntimeEndpoint",)) if k <= (1, 17) else None
+    old_img = _field(doc, minor, EDGED + ("remoteImageEndpoint",)) if k <= (1, 17) else None
+    new_rt = _field(doc, minor, TAILORED + ("containerRuntimeEndpoint",)) if k >= (1, 16) else None
+    new_img = _field(doc, minor, TAILORED + ("imageServiceEndpoint",)) if k >= (1, 16) else None
+    if new_rt is None or (k <= (1, 17) and not new_rt.value):
+        rt, img = old_rt, old_img
+    else:
+        rt, img = new_rt, new_img
+    assert rt is not None and img is not None
+    if not img.value:  # empty image endpoint: kubelet uses the runtime endpoint
+        img = Setting(rt.value, img.entry, img.path, img.default)
+    out["runtime_endpoint"] = rt
+    out["image_endpoint"] = img
+    out["cgroup_driver"] = _field(doc, minor, TAILORED + ("cgroupDriver",))
+    out["sandbox_image"] = _field(doc, minor, EDGED + ("podSandboxImage",))
+    return out
+
+
+# -- endpoints --------------------------------------------------------------------------------
+
+def socket_path(endpoint: Optional[str]) -> Optional[str]:
+    """The socket file an endpoint dials, the way kubelet parses it (pkg/kubelet/util/util_unix.go).
+
+    `unix://` takes the URL path, so `unix://var/run/x.sock` dials `/run/x.sock`;
+    no scheme falls back to unix; other schemes give None. `/var/run` is folded
+    into `/run` (a symlink on every systemd distribution).
+    """
+    if endpoint is None:
+        return None
+    e = endpoint.strip()
+    if "://" in e:
+        scheme, rest = e.split("://", 1)
+        if scheme != "unix":
+            return None
+        if not rest.startswith("/"):
+            slash = rest.find("/")
+            rest = rest[slash:] if slash != -1 else ""
+    elif e.startswith("unix:"):
+        rest = e[5:]
+    else:
+        rest = e
+    if not rest:
+        return None
+    if rest.startswith("/var/run/"):
+        rest = rest[4:]
+    return rest.rstrip("/") or None
+
+
+def same_socket(a: Optional[str], b: Optional[str]) -> bool:
+    pa, pb = socket_path(a), socket_path(b)
+    if pa is None or pb is None:
+        return (a or "").strip() == (b or "").strip()
+    return pa == pb
+
+
+def is_dockershim(endpoint: Optional[str]) -> bool:
+    p = socket_path(endpoint)
+    return p is not None and p.rsplit("/", 1)[-1] == "dockershim.sock"
+
+
+def is_containerd(endpoint: Optional[str]) -> bool:
+    p = socket_path(endpoint)
+    return p is not None and p.rsplit("/", 1)[-1] == "containerd.sock"
+
+
+__all__ = [
+    "API_VERSION", "KIND", "CONTAINERD_SOCKET", "DOCKERSHIM_SOCKET", "CRI_DOCKERD_SOCKET",
+    "EDGED", "TAILORED", "Resolution", "Setting", "resolve", "file_version", "schema_errors",
+    "effective_runtime", "lookup", "written_path", "validates_as", "format_minors", "known_minors",
+    "minor_key", "socket_path", "same_socket", "is_dockershim", "is_containerd",
+]
