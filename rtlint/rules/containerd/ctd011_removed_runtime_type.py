@@ -7,6 +7,7 @@ from ... import kinds
 from ...document import Document
 from ...rule import ERROR, WARNING, Context, Finding, Rule, example
 from ...runtimes import containerd as m
+from .ctd013_kata_runtime_type import looks_kata
 from ._common import lookup, table_name, try_edits
 
 V1_LINUX = "io.containerd.runtime.v1.linux"
@@ -66,8 +67,8 @@ class RemovedRuntimeType(Rule):
         cri_switch = lookup(doc, m.cri_root(v) + ("systemd_cgroup",)) is True
         for rt in m.runtime_refs(doc):
             rtype = rt.table.get("runtime_type")
-            if rtype not in m.REMOVED_SHIMS:
-                continue
+            if rtype not in m.REMOVED_SHIMS or (looks_kata(rt.name, rt.table) and not rt.table.get("runtime_path")):
+                continue  # a Kata runtime wants a Kata type, not runc.v2: CTD013 says so
             entry = doc.entry(rt.path + ("runtime_type",))
             if entry is None:
                 continue

@@ -21,6 +21,11 @@ def _mentions_kata(runtime: dict) -> bool:
     return any(isinstance(t, str) and "kata" in t.lower() for t in texts)
 
 
+def looks_kata(name: str, runtime: dict) -> bool:
+    """A runtime meant to be Kata (by name or by the Kata paths it points at); CTD013 owns its type."""
+    return name.lower().startswith("kata") or _mentions_kata(runtime)
+
+
 def kata_type_for(name: str) -> Optional[str]:
     """The runtime_type kata-deploy writes for a handler name (kata → kata.v2, kata-qemu → kata-qemu.v2)."""
     if _KATA_NAME.match(name):
@@ -86,7 +91,7 @@ class KataRuntimeType(Rule):
                 continue  # a missing type is CTD007's
             if rt.table.get("runtime_path"):
                 continue
-            if not (rt.name.lower().startswith("kata") or _mentions_kata(rt.table)):
+            if not looks_kata(rt.name, rt.table):
                 continue
             entry = doc.entry(rt.path + ("runtime_type",))
             if entry is None:

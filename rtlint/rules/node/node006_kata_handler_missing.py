@@ -69,10 +69,13 @@ class KataHandlerMissing(NodeRule):
             return
         runtime = runtime_of_endpoint(eff["runtime_endpoint"].value)
         if runtime == "containerd" and node.containerd_docs:
+            from ..containerd.ctd013_kata_runtime_type import looks_kata
+
             for doc in node.containerd_docs:
-                for r in ctd.runtimes(doc).values():
-                    if isinstance(r.get("runtime_type"), str) and ctd.is_kata_type(r["runtime_type"]):
-                        return
+                for name, r in ctd.runtimes(doc).items():
+                    if (isinstance(r.get("runtime_type"), str) and ctd.is_kata_type(r["runtime_type"])) \
+                            or looks_kata(name, r):
+                        return  # a Kata handler exists (a wrong runtime_type in it is CTD013's finding)
             doc = node.containerd_docs[0]
             yield self.at(doc, doc.span(0, 0),
                           f"Kata is installed ({', '.join(kata)}) but no containerd runtime has a Kata runtime_type; add "
