@@ -16,7 +16,7 @@ from .loader import ReadError, reparse
 from .rule import Context, Finding, Fix, Rule
 from .suppression import apply as apply_suppressions
 
-MAX_PASSES = 10
+MAX_PASSES = 40  # many inserts at one spot land one per pass; each pass is a re-parse and re-lint of one file
 
 
 @dataclass

@@ -4,5 +4,15 @@ from __future__ import annotations
 from typing import Tuple, Type
 
 from ...rule import Rule
+from . import (crio001_conmon_cgroup_mismatch, crio002_cgroup_manager_mismatch, crio003_containerd_keys_in_crio,
+               crio004_key_in_wrong_table, crio005_deprecated_or_removed_key,
+               crio006_default_runtime_table_missing)
 
-RULES: Tuple[Type[Rule], ...] = ()
+RULES: Tuple[Type[Rule], ...] = (
+    crio001_conmon_cgroup_mismatch.RULE,
+    crio002_cgroup_manager_mismatch.RULE,
+    crio003_containerd_keys_in_crio.RULE,
+    crio004_key_in_wrong_table.RULE,
+    crio005_deprecated_or_removed_key.RULE,
+    crio006_default_runtime_table_missing.RULE,
+)

@@ -4,5 +4,12 @@ from __future__ import annotations
 from typing import Tuple, Type
 
 from ...rule import Rule
+from . import (syd001_containerd_unit_delegate, syd002_containerd_unit_killmode, syd003_exec_start_not_reset,
+               syd005_more_than_one_exec_start)
 
-RULES: Tuple[Type[Rule], ...] = ()
+RULES: Tuple[Type[Rule], ...] = (
+    syd001_containerd_unit_delegate.RULE,
+    syd002_containerd_unit_killmode.RULE,
+    syd003_exec_start_not_reset.RULE,
+    syd005_more_than_one_exec_start.RULE,
+)
