@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Dict, List, Tuple, Type
 
 from ..rule import Rule
-from . import cni, containerd, crio, docker, edgecore, general, keadm, node, systemd
+from . import cni, containerd, crio, docker, edgecore, general, keadm, node, schema, systemd
 
-_MODULES = (general, containerd, crio, docker, cni, systemd, edgecore, keadm, node)
+_MODULES = (general, containerd, crio, docker, cni, systemd, edgecore, keadm, node, schema)
 
 
 def _collect() -> Tuple[Rule, ...]:
