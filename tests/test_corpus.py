@@ -75,3 +75,27 @@ def test_check_whole_corpus_never_crashes(shared, tmp_path):
     for f in findings:
         assert f["line"] >= 1 and f["column"] >= 1, f
         assert f["path"].startswith(str(SHARED / "corpus")), f
+
+
+@pytest.mark.parametrize("driver", ["systemd", "cgroupfs"])
+def test_all_rules_fix_twice_is_stable_on_the_whole_corpus(shared, driver):
+    """Every rule together, unsafe fixes included: the first --fix settles, a second changes nothing,
+    and the fixed text still parses (rules of different families must not fight over a file)."""
+    from rtlint.engine import fix
+    from rtlint.loader import reparse
+    from rtlint.rule import Context
+    from rtlint.rules import ALL_RULES
+
+    ctx = Context(cgroup_driver=driver, sandbox_image="registry.local:5000/pause:3.9")
+    unstable = []
+    for path in corpus_files():
+        if _is_broken(path):
+            continue
+        doc = load(str(path), kind=FOLDER_KIND[path.parent.name])
+        first = fix(doc, ALL_RULES, ctx, unsafe=True)
+        assert first.doc is not None
+        reparse(first.doc, first.doc.text)  # still parses
+        second = fix(first.doc, ALL_RULES, ctx, unsafe=True)
+        if second.fixed_text is not None:
+            unstable.append(_rel(path))
+    assert not unstable, unstable
