@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--containerd-version", metavar="X.Y[.Z]")
     e.add_argument("--crio-version", metavar="X.Y[.Z]")
 
+    from .migrate import cli as migrate_cli
+
+    migrate_cli.add_parser(sub, [common])
+
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--format", choices=("text", "json"), default="text")
     r1 = sub.add_parser("rule", help="explain one rule")
@@ -395,7 +399,13 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "node": cmd_node, "explain": cmd_explain, "rules": cmd_rules, "rule": cmd_rule}
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .migrate import cli as migrate_cli
+
+    return migrate_cli.run(args)
+
+
+COMMANDS = {"check": cmd_check, "node": cmd_node, "explain": cmd_explain, "migrate": cmd_migrate, "rules": cmd_rules, "rule": cmd_rule}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
