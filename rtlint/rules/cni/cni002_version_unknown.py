@@ -28,6 +28,9 @@ class CniVersionUnknown(Rule):
         "(plugins v1.0-1.5 support up to 1.0.0, v1.6+ up to 1.1.0)."
     )
     seen_in = ("cni/tarvitz__kubernetes__etc_cni_net.d_99-loopback.conf",)
+    errors = (
+        'plugin type="meshnet" name="meshnet" failed (add): incompatible CNI versions; config is "1.0.0", plugin supports ["0.1.0" "0.2.0" "0.3.0" "0.3.1" "0.4.0"]',
+    )
     bad = (
         example("99-loopback.conf", """
             {

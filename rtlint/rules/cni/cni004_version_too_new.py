@@ -30,6 +30,9 @@ class CniVersionTooNew(Rule):
         "version to 1.0.0, which all plugins since v1.0 accept; it is unsafe because a plugin could "
         "depend on 1.1-only behaviour (such as the STATUS and GC verbs)."
     )
+    errors = (
+        'plugin type="meshnet" name="meshnet" failed (add): incompatible CNI versions; config is "1.0.0", plugin supports ["0.1.0" "0.2.0" "0.3.0" "0.3.1" "0.4.0"]',
+    )
     bad = (
         example("10-containerd-net.conflist", """
             {

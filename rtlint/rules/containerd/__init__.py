@@ -21,6 +21,7 @@ from . import (
     ctd014_default_runtime_missing,
     ctd015_disabled_plugin_uri_invalid,
     ctd016_registry_mirrors_with_config_path,
+    ctd017_sandbox_image_reference,
 )
 
 RULES: Tuple[Type[Rule], ...] = (
@@ -40,4 +41,5 @@ RULES: Tuple[Type[Rule], ...] = (
     ctd014_default_runtime_missing.RULE,
     ctd015_disabled_plugin_uri_invalid.RULE,
     ctd016_registry_mirrors_with_config_path.RULE,
+    ctd017_sandbox_image_reference.RULE,
 )

@@ -28,6 +28,14 @@ class CriPluginDisabled(Rule):
         "containerd/Daiki48__dotfiles__etc_containerd_config.toml",
         "containerd/Idein__containerd.io-for-raspbian__etc_containerd_config.toml",
     )
+    errors = (
+        '"Get ImageStatus from image service failed" err="rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.ImageService"',
+        'Error: edge node join failed: pull Images failed: rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.ImageService',
+        'Error: edge node join failed: validate service connection: validate CRI v1 image API for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unimplemented desc = unknown service runtime.v1.ImageService',
+        'Start edged failed, err: failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unimplemented desc = unknown service runtime.v1.RuntimeService',
+        'Start edged failed, err: failed to run Kubelet: failed to create kubelet: get remote runtime typed version failed: rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.RuntimeService',
+        'containerd: failed to load TOML from ./disable_cri.toml: invalid disabled plugin URI "cri" expect io.containerd.x.vx',
+    )
     bad = (
         example("config.toml", """
             #   Copyright 2018-2022 Docker Inc.

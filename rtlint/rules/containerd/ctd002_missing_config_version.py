@@ -34,6 +34,9 @@ class MissingConfigVersion(Rule):
         "containerd/jessfraz__dotfiles__etc_containerd_config.toml",
         "containerd/thorrgal__kub_conf__config.toml",
     )
+    errors = (
+        'containerd: failed to load TOML from ./disable_cri.toml: invalid disabled plugin URI "cri" expect io.containerd.x.vx',
+    )
     bad = (
         example("config.toml", """
             root = "/var/lib/containerd"

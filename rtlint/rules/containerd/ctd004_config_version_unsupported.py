@@ -59,6 +59,9 @@ class ConfigVersionUnsupported(Rule):
         "run only when the containerd version is known."
     )
     seen_in = ()
+    errors = (
+        'invalid containerd configuration in "/etc/k0s/containerd.d/nvidia.toml": unsupported containerd configuration version: expected 3, got 2',
+    )
     bad = (
         example("containerd/config.toml", """
             version = 3

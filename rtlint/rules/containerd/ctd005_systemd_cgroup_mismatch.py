@@ -33,6 +33,9 @@ class SystemdCgroupMismatch(Rule):
         "CTD006's to move first."
     )
     seen_in = ("containerd/createcandle__configuration-files__etc_containerd_config.toml",)
+    errors = (
+        'Error: edge node join failed: copy resources failed: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got "/k8s.io/<id>" instead: unknown',
+    )
     bad = (
         example("config.toml", """
             version = 2

@@ -44,6 +44,13 @@ class LegacySystemdCgroup(Rule):
         "the v1 shim (1.x only), the switch works there and only a deprecation warning is given."
     )
     seen_in = ("containerd/dream-build2020__ansible-playbook__etc_containerd_config.toml",)
+    errors = (
+        'level=warning msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `systemd_cgroup` only works for runtime io.containerd.runtime.v1.linux"',
+        'Start edged failed, err: failed to run Kubelet: failed to create kubelet: get remote runtime typed version failed: rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.RuntimeService',
+        '"Get ImageStatus from image service failed" err="rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.ImageService"',
+        'Ignoring unknown key in TOML for plugin',
+        'Configuration migrated from version 2, use `containerd config migrate` to avoid migration',
+    )
     bad = (
         example("config.toml", """
             version = 2

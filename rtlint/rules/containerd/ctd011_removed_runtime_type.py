@@ -37,6 +37,9 @@ class RemovedRuntimeType(Rule):
         "containerd/jessfraz__dotfiles__etc_containerd_config.toml",
         "containerd/tarvitz__kubernetes__etc_containerd_config.toml",
     )
+    errors = (
+        'Configuration migrated from version 2, use `containerd config migrate` to avoid migration',
+    )
     bad = (
         example("config.toml", """
             version = 2

@@ -40,6 +40,10 @@ class LegacyRuntimeTable(Rule):
         "containerd/tarvitz__kubernetes__etc_containerd_config.toml",
         "containerd/westonsteimel__dotfiles__etc_containerd_config.toml",
     )
+    errors = (
+        'Configuration migrated from version 2, use `containerd config migrate` to avoid migration',
+        'Ignoring unknown key in TOML for plugin',
+    )
     bad = (
         example("config.toml", """
             version = 2

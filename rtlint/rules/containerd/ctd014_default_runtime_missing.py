@@ -30,6 +30,10 @@ class DefaultRuntimeMissing(Rule):
         "entry containerd would otherwise have had."
     )
     seen_in = ()
+    errors = (
+        'Start edged failed, err: failed to run Kubelet: failed to create kubelet: get remote runtime typed version failed: rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.RuntimeService',
+        '"Get ImageStatus from image service failed" err="rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.ImageService"',
+    )
     bad = (
         example("config.toml", """
             version = 2

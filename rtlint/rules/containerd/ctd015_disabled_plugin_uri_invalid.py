@@ -32,6 +32,9 @@ class DisabledPluginUriInvalid(Rule):
         "uses), which is what the entry already means; `\"cri\"` in disabled_plugins is CTD001's."
     )
     seen_in = ()
+    errors = (
+        'containerd: failed to load TOML from ./disable_cri.toml: invalid disabled plugin URI "cri" expect io.containerd.x.vx',
+    )
     bad = (
         example("config.toml", """
             version = 2

@@ -26,9 +26,19 @@ class RegistryMirrorsWithConfigPath(Rule):
         "plugin (ctd-2.3.4 ValidateImageConfig, from source) and only warns about `configs`. "
         "An empty mirrors table is accepted. No fix: either the mirrors must be rewritten as "
         "hosts.toml files under config_path, or config_path removed, and which one is the "
-        "operator's choice."
+        "operator's choice. Moving the mirrors automatically is not offered either: a fix can only edit "
+        "files rtlint read, not create `<config_path>/<host>/hosts.toml`, and a mirror's `endpoint` list "
+        "does not map one to one (hosts.toml needs `server` and `[host.\"...\"]` entries with "
+        "`capabilities`, and `configs.*.auth` credentials have no place there). Incident I-47 "
+        "(containerd#7844, #5306, #12612)."
     )
     seen_in = ()
+    errors = (
+        'failed to load plugin io.containerd.grpc.v1.cri  error="invalid plugin config: `mirrors` cannot be set when `config_path` is provided"',
+        'failed to load plugin error="unable to load CRI image service plugin dependency: invalid cri image config: `mirrors` cannot be set when `config_path` is provided" id=io.containerd.podsandbox.controller.v1.podsandbox type=io.containerd.podsandbox.controller.v1',
+        'Start edged failed, err: failed to run Kubelet: failed to create kubelet: get remote runtime typed version failed: rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.RuntimeService',
+        '"Get ImageStatus from image service failed" err="rpc error: code = Unimplemented desc = unknown service runtime.v1alpha2.ImageService"',
+    )
     bad = (
         example("config.toml", """
             version = 2

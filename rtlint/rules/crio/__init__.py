@@ -6,7 +6,7 @@ from typing import Tuple, Type
 from ...rule import Rule
 from . import (crio001_conmon_cgroup_mismatch, crio002_cgroup_manager_mismatch, crio003_containerd_keys_in_crio,
                crio004_key_in_wrong_table, crio005_deprecated_or_removed_key,
-               crio006_default_runtime_table_missing)
+               crio006_default_runtime_table_missing, crio007_pause_image_reference)
 
 RULES: Tuple[Type[Rule], ...] = (
     crio001_conmon_cgroup_mismatch.RULE,
@@ -15,4 +15,5 @@ RULES: Tuple[Type[Rule], ...] = (
     crio004_key_in_wrong_table.RULE,
     crio005_deprecated_or_removed_key.RULE,
     crio006_default_runtime_table_missing.RULE,
+    crio007_pause_image_reference.RULE,
 )

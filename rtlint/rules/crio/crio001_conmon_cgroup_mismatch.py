@@ -46,6 +46,10 @@ class ConmonCgroupMismatch(Rule):
         "crio/sk8s-co__kubelet__etc_crio_crio.conf",
         "crio/raravena80__kubeinstall__crio.conf",
     )
+    errors = (
+        'level=fatal msg="Validating runtime config: conmon cgroup should be \'pod\' or a systemd slice"',
+        'level=fatal msg="Validating runtime config: cgroupfs manager conmon cgroup should be \'pod\' or empty"',
+    )
     bad = (
         example("crio.conf", """
             [crio.runtime]

@@ -29,6 +29,10 @@ class CgroupManagerMismatch(Rule):
         "created under the old manager do not move."
     )
     seen_in = ()
+    errors = (
+        'rpc error: code = Unknown desc = cri-o configured with systemd cgroup manager, but did not receive slice as parent: systemd',
+        'RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = cri-o configured with systemd cgroup manager, but did not receive slice as parent: /kubepods/pod<uid>',
+    )
     bad = (
         example("crio.conf", """
             [crio.runtime]

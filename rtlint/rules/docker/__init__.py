@@ -11,6 +11,7 @@ from . import (
     dkr004_socket_listen_dollar_t,
     dkr005_cri_dockerd_fd_endpoint,
     dkr006_cri_dockerd_network_plugin,
+    dkr007_cri_dockerd_pause_image,
 )
 
 RULES: Tuple[Type[Rule], ...] = (
@@ -20,4 +21,5 @@ RULES: Tuple[Type[Rule], ...] = (
     dkr004_socket_listen_dollar_t.RULE,
     dkr005_cri_dockerd_fd_endpoint.RULE,
     dkr006_cri_dockerd_network_plugin.RULE,
+    dkr007_cri_dockerd_pause_image.RULE,
 )

@@ -36,6 +36,10 @@ class CgroupDriverMismatch(Rule):
         "unsafe because dockerd must be restarted and the alternative is changing EdgeCore instead."
     )
     seen_in = ()
+    errors = (
+        'init new edged error, misconfiguration: kubelet cgroup driver: "cgroupfs" is different from docker cgroup driver: "systemd"',
+        'Start edged failed, err: failed to run Kubelet: misconfiguration: kubelet cgroup driver: "cgroupfs" is different from docker cgroup driver: "systemd"',
+    )
     bad = (
         example("daemon.json", """
             {

@@ -29,6 +29,9 @@ class SocketListenDollarT(Rule):
         "socket, cannot start either (checked on this project's machine). The fix writes `%t`."
     )
     seen_in = ("systemd/Mirantis__cri-dockerd__f5e8b3d_cri-docker.socket",)
+    errors = (
+        "stat: cannot stat '/var/run/cri-dockerd.sock': No such file or directory",
+    )
     bad = (
         example("cri-docker.socket", """
             [Unit]

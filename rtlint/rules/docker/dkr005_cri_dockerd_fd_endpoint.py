@@ -33,6 +33,10 @@ class CriDockerdFdEndpoint(Rule):
         "since it normally sits in the main unit; comparing the socket's ListenStream with the "
         "endpoint EdgeCore uses needs the other files (node mode)."
     )
+    errors = (
+        'Failed to start cri-docker.socket.service: Unit cri-docker.socket.service not found.',
+        'Failed to enable unit: Unit file cri-docker.socket does not exist.',
+    )
     bad = (
         example("cri-docker.service", """
             [Unit]

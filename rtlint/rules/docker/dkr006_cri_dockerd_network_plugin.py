@@ -28,6 +28,10 @@ class CriDockerdNetworkPlugin(Rule):
         "its own bridge/host-local binaries. KubeEdge's cri-dockerd setups use CNI (KubeEdge #5394, "
         "#5055), so both are warnings. No flag at all is fine on current releases (default `cni`)."
     )
+    errors = (
+        'level=fatal msg="didn\'t find compatible CNI plugin with given settings &{HairpinMode:none NonMasqueradeCIDR:10.0.0.0/8',
+        'failed to set up sandbox container "<id>" network for pod "edgecore": networkPlugin cni failed',
+    )
     bad = (
         example("cri-docker.service", """
             [Unit]

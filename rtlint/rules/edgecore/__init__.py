@@ -27,6 +27,8 @@ from . import (
     ec015_endpoint_format,
     ec016_systemd_cgroup_bug,
     ec017_containerd_too_old,
+    ec018_sandbox_image_reference,
+    ec019_crio_uid_bug,
 )
 
 RULES: Tuple[Type[Rule], ...] = (
@@ -47,4 +49,6 @@ RULES: Tuple[Type[Rule], ...] = (
     ec015_endpoint_format.RULE,
     ec016_systemd_cgroup_bug.RULE,
     ec017_containerd_too_old.RULE,
+    ec018_sandbox_image_reference.RULE,
+    ec019_crio_uid_bug.RULE,
 )

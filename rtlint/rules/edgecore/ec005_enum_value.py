@@ -39,6 +39,9 @@ class EnumValue(Rule):
         "only corrects case, blanks and stray quotes around an allowed value."
     )
     seen_in = ()
+    errors = (
+        'misconfiguration: kubelet cgroup driver: "\'systemd\'" is different from docker cgroup driver: "systemd"',
+    )
     bad = (
         example("edgecore.yaml", """
             apiVersion: edgecore.config.kubeedge.io/v1alpha2

@@ -32,6 +32,10 @@ class DockershimRemoved(Rule):
         "fix: the right socket depends on which runtime is installed."
     )
     seen_in = ()
+    errors = (
+        'Start edged failed, err: failed to run Kubelet: unsupported CRI runtime: "docker", only "remote" is currently supported',
+        'validate service connection: validate CRI v1 runtime API for endpoint "unix:///var/run/dockershim.sock": rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /var/run/dockershim.sock: connect: no such file or directory"',
+    )
     bad = (
         example("edgecore.yaml", """
             apiVersion: edgecore.config.kubeedge.io/v1alpha2

@@ -36,6 +36,9 @@ class ContainerRuntimeValue(Rule):
         "EC010. The fix writes `remote` (unsafe: it changes what edged starts)."
     )
     seen_in = ()
+    errors = (
+        'Start edged failed, err: failed to run Kubelet: unsupported CRI runtime: "docker", only "remote" is currently supported',
+    )
     bad = (
         example("edgecore.yaml", """
             apiVersion: edgecore.config.kubeedge.io/v1alpha2

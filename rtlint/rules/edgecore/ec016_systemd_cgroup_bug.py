@@ -41,6 +41,9 @@ class SystemdCgroupBug(Rule):
         "Needs the exact patch version (--kubeedge-version X.Y.Z or edgecoreVersion)."
     )
     seen_in = ()
+    errors = (
+        'Error: edge node join failed: copy resources failed: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got "/k8s.io/<id>" instead: unknown',
+    )
     bad = (
         example("edgecore.yaml", """
             apiVersion: edgecore.config.kubeedge.io/v1alpha2

@@ -29,6 +29,9 @@ class ContainerdTooOld(Rule):
         "(--containerd-version or node mode) and edgecore's runtime endpoint is a containerd socket."
     )
     seen_in = ()
+    errors = (
+        'failed to run Kubelet: validate service connection: CRI v1 runtime API is not implemented for endpoint "unix:///run/containerd/containerd.sock": rpc error: code = Unimplemented desc = unknown service runtime.v1.RuntimeService',
+    )
     bad = (
         example("edgecore.yaml", """
             apiVersion: edgecore.config.kubeedge.io/v1alpha2

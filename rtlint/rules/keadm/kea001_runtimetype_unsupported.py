@@ -37,6 +37,7 @@ class RuntimetypeUnsupported(Rule):
         "Error: unknown flag: --runtimetype",
         "since KubeEdge v1.14, runtime type only supports `remote`",
         'failed to run Kubelet: unsupported CRI runtime: "docker", only "remote" is currently supported',
+        "Edge node join failed: remote runtime will be supported soon",
     )
     bad = (
         example("join.sh", """

@@ -26,7 +26,10 @@ class CgroupdriverInvalid(Rule):
         "then does what the value asked for); other values need a decision. Incident I-08."
     )
     seen_in = ()
-    errors = ("unsupported CGroupDriver: Systemd",)
+    errors = (
+        "unsupported CGroupDriver: Systemd",
+        'misconfiguration: kubelet cgroup driver: "\'systemd\'" is different from docker cgroup driver: "systemd"',
+    )
     bad = (
         example("join.sh", """
             #!/bin/sh

@@ -6,7 +6,10 @@ from typing import Tuple, Type
 from ...rule import Rule
 from . import (node001_endpoint_runtime_missing, node002_cgroup_driver_mismatch, node003_endpoint_socket_mismatch,
                node004_sandbox_image_disagrees, node005_cri_dockerd_binary_path, node006_kata_handler_missing,
-               node007_virtlet_setup, node008_edgecore_missing)
+               node007_virtlet_setup, node008_edgecore_missing, node009_cni_config_missing,
+               node010_cni_plugin_missing, node011_cri_dockerd_sandbox_image, node012_sandbox_image_registry,
+               node013_cri_runtime_ambiguous, node014_crictl_endpoint, node015_docker_flag_and_file,
+               node016_package_leftover)
 
 RULES: Tuple[Type[Rule], ...] = (
     node001_endpoint_runtime_missing.RULE,
@@ -17,4 +20,12 @@ RULES: Tuple[Type[Rule], ...] = (
     node006_kata_handler_missing.RULE,
     node007_virtlet_setup.RULE,
     node008_edgecore_missing.RULE,
+    node009_cni_config_missing.RULE,
+    node010_cni_plugin_missing.RULE,
+    node011_cri_dockerd_sandbox_image.RULE,
+    node012_sandbox_image_registry.RULE,
+    node013_cri_runtime_ambiguous.RULE,
+    node014_crictl_endpoint.RULE,
+    node015_docker_flag_and_file.RULE,
+    node016_package_leftover.RULE,
 )

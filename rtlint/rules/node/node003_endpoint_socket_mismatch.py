@@ -50,6 +50,8 @@ class EndpointSocketMismatch(NodeRule):
         'dial unix /var/run/crio/crio.sock: connect: no such file or directory',
         "stat: cannot stat '/var/run/cri-dockerd.sock': No such file or directory",
         'Error while dialing dial unix:///run/containerd/containerd.sock: timeout',
+        'dial unix /run/containerd/containerd.sock: connect: no such file or directory',
+        '"PullImage from image service failed" err="rpc error: code = Unknown desc = Error response from daemon: error creating temporary lease: connection error: desc = "transport: Error while dialing dial unix:///run/containerd/containerd.sock: timeout": unavailable"',
     )
     bad = (
         node_example({

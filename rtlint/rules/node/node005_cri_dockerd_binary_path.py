@@ -24,6 +24,7 @@ class CriDockerdBinaryPath(NodeRule):
     errors = (
         'Process: 3184 ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// (code=exited, status=203/EXEC)',
         'Failed at step EXEC spawning /usr/bin/cri-dockerd: No such file or directory',
+        'Process: 3184 ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --pod-infra-container-image=registry.cn-hangzhou.aliyuncs.com/google_containers/pause:3.9 (code=exited, status=203/EXEC)',
     )
     bad = (
         node_example({

@@ -19,13 +19,23 @@ class KataHandlerMissing(NodeRule):
         "Pods choose Kata through a RuntimeClass whose handler must name a runtime table: containerd "
         "`[plugins.<cri>.containerd.runtimes.kata]` with `runtime_type = \"io.containerd.kata.v2\"`, or "
         "CRI-O `[crio.runtime.runtimes.kata]` with `runtime_type = \"vm\"`. Without one, such pods fail "
-        "with `no runtime for \"kata\" is configured`. (RuntimeClass objects are not synced to edge nodes "
-        "by edgecore, so handlers are all that can be checked here.)"
+        "with `no runtime for \"kata\" is configured` (incident I-41: kata#10914, kata#10809, kata#7942, "
+        "kata-containers/runtime#2819). Warning for KubeEdge: edgecore does not sync RuntimeClass objects to "
+        "edge nodes, so any pod with `runtimeClassName` fails with `runtimeclass.node.k8s.io \"<name>\" not "
+        "found` even when the handler exists, and KubeEdge's own docs list \"Kata Containers as a "
+        "RuntimeClass\" without saying so (incident I-40: KE#2358, KE#4416, still open as KE#7106; "
+        "kubeedge/website#867). On edge nodes select Kata as the default runtime (containerd "
+        "`default_runtime_name`, CRI-O `default_runtime`) or through the untrusted-workload annotation "
+        "(`runtimes.untrusted`). Handlers are all that can be checked here."
     )
     errors = (
         'failed to get sandbox runtime: no runtime for "kata-qemu" is configured',
         'failed to find runtime handler kata from runtime list map[runc:0xc00001da70]',
         'RuntimeHandler "kata-runtime" not supported',
+        'createPodSandbox for pod "nginx-untrusted-test_default(<uid>)" failed: runtimeclass.node.k8s.io "kata-test" not found',
+        'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "kata-qemu" is configured',
+        'RunPodSandbox from runtime service failed: rpc error: code = Unknown desc = failed to find runtime handler kata from runtime list map[runc:0xc00001da70]',
+        'Failed create pod sandbox: rpc error: code = Unknown desc = RuntimeHandler "kata-runtime" not supported',
     )
     bad = (
         node_example({

@@ -24,6 +24,7 @@ class VirtletSetup(NodeRule):
     errors = (
         'network plugin is not ready: cni config uninitialized',
         'failed to setup network for sandbox "<id>": cni plugin not initialized',
+        'runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized',
     )
     bad = (
         node_example({

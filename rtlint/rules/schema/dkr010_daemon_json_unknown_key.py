@@ -76,6 +76,10 @@ class DaemonJsonUnknownKey(SchemaRule):
         "documented spelling (safe: already read)."
     )
     seen_in = ("docker/QskytimQ__deploy-k8s__docker-ce_daemon.json",)
+    errors = (
+        "unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: data-root",
+        "unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: disable-legacy-registry",
+    )
     bad = (
         example("daemon.json", """
             {
