@@ -101,14 +101,18 @@ def restart_hints(files: NodeFiles, paths: Sequence[str]) -> List[str]:
 
 
 def _versions(ctx: Context, root: str, probe: bool) -> Tuple[Context, Dict[str, Version]]:
-    probed = probe_versions() if probe and os.path.abspath(root) == os.sep else {}
+    live = probe and os.path.abspath(root) == os.sep
+    probed = probe_versions() if live else {}
+    extra = dict(ctx.extra)
+    if live:
+        extra["live"] = True  # the real node: rules may look at sockets and processes (read-only)
     return Context(
         cgroup_driver=None,
         kubeedge_version=ctx.kubeedge_version or probed.get("kubeedge"),
         containerd_version=ctx.containerd_version or probed.get("containerd"),
         crio_version=ctx.crio_version or probed.get("crio"),
         sandbox_image=None,
-        extra=dict(ctx.extra),
+        extra=extra,
     ), probed
 
 

@@ -9,7 +9,7 @@ from . import (node001_endpoint_runtime_missing, node002_cgroup_driver_mismatch,
                node007_virtlet_setup, node008_edgecore_missing, node009_cni_config_missing,
                node010_cni_plugin_missing, node011_cri_dockerd_sandbox_image, node012_sandbox_image_registry,
                node013_cri_runtime_ambiguous, node014_crictl_endpoint, node015_docker_flag_and_file,
-               node016_package_leftover)
+               node016_package_leftover, node017_endpoint_socket_absent)
 
 RULES: Tuple[Type[Rule], ...] = (
     node001_endpoint_runtime_missing.RULE,
@@ -28,4 +28,5 @@ RULES: Tuple[Type[Rule], ...] = (
     node014_crictl_endpoint.RULE,
     node015_docker_flag_and_file.RULE,
     node016_package_leftover.RULE,
+    node017_endpoint_socket_absent.RULE,
 )
