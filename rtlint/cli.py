@@ -212,6 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     walk = plain + [r for r in roots if os.path.isdir(r)]
     targets = [t for t in dedupe(expand(walk)) if not settings.excluded(t.path)
                and os.path.abspath(t.path) not in covered]
+    keep_docs = (args.format or "") == "sarif"
     progress = _Progress(len(targets))
     for target in targets:
         progress.tick()
@@ -220,6 +221,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = run_file(target.path, file_rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
                           explicit=target.explicit and not args.skip_unknown, max_bytes=args.max_file_size)
         if result is not None:
+            if not (keep_docs or result.changed):
+                # Only SARIF (fix regions) and writing need the document afterwards; holding every
+                # parsed tree makes the cyclic GC re-scan them all (1.5x slower on large trees).
+                result.doc = None
             results.append(result)
     progress.done()
     return _report(args, settings, rules, results, restarts)
@@ -409,6 +414,11 @@ COMMANDS = {"check": cmd_check, "node": cmd_node, "explain": cmd_explain, "migra
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    import gc
+
+    # Parsing allocates many small objects that live as long as their document; the default
+    # thresholds run full collections over them again and again. Fewer, larger collections.
+    gc.set_threshold(50_000, 20, 100)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
