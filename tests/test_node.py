@@ -3,6 +3,7 @@ checked with real containerd (`config dump`), and the CLI's restart hints."""
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import subprocess
@@ -221,3 +222,23 @@ def test_examples_each_show_findings():
     for ex in sorted(p for p in examples.iterdir() if p.is_dir()):
         r = rtlint("node", "--root", str(ex), "--isolated", "--no-probe", "--format", "json")
         assert r.returncode == 1, (ex.name, r.stdout, r.stderr)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).resolve().parent.parent / "examples").iterdir()
+                                        if p.is_dir()))
+def test_example_fixes_settle_and_real_containerd_reads_them(tmp_path, name):
+    src = Path(__file__).resolve().parent.parent / "examples" / name
+    root = tmp_path / name
+    shutil.copytree(src, root, symlinks=True)
+    args = ("node", "--root", str(root), "--isolated", "--no-probe", "--unsafe-fixes")
+    first = rtlint(*args, "--fix", "--format", "json")
+    assert first.returncode in (0, 1), first.stderr
+    left = json.loads(first.stdout)
+    assert all(not f["fixable"] for f in left), left  # every fix that exists was applied
+    again = rtlint(*args, "--diff")
+    assert again.returncode == 0 and again.stdout == "", again.stdout  # a second --fix changes nothing
+    config = root / "etc/containerd/config.toml"
+    if config.exists() and shutil.which("containerd"):
+        text = dump(config)
+        if "SystemdCgroup" in config.read_text():
+            assert "SystemdCgroup = true" in text
