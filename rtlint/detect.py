@@ -8,33 +8,43 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
 from . import kinds
 
 _UNIT_SUFFIXES = (".service", ".socket", ".mount", ".timer", ".path", ".target", ".slice", ".scope")
 _UNIT_DROPIN_DIR = re.compile(r"\.(service|socket|mount|timer|path|target|slice|scope)\.d$")
 
-_KEADM = re.compile(r"\bkeadm\b[^\n]*\bjoin\b")
+_KEADM_PATTERN = r"\bkeadm\b[^\n]*\bjoin\b"
 
 # Strongest signals first: a script that embeds a unit or a CNI config in a
 # heredoc is still a script, so keadm comes before the weaker sniffers.
-_CONTENT_RULES = (
-    (kinds.EDGECORE, re.compile(r"^apiVersion:\s*['\"]?edgecore\.config\.kubeedge\.io/", re.M)),
-    (kinds.CONTAINERD, re.compile(r"^\s*\[\s*plugins\s*\.\s*(\"|')?(io\.containerd\.|cri\b|linux\b|cgroups\b|diff-service|scheduler|bolt)", re.M)),
-    (kinds.CONTAINERD, re.compile(r"^\s*disabled_plugins\s*=|^\s*\[\s*plugins\s*\]|^\s*\[\s*grpc\s*\]", re.M)),
-    (kinds.CRIO, re.compile(r"^\s*\[\s*crio(\s*\.[\w\s.\"'-]+)?\s*\]", re.M)),
-    (kinds.KEADM, _KEADM),
-    (kinds.SYSTEMD, re.compile(r"^\s*\[(Unit|Service|Socket|Install|Mount|Timer)\]\s*$", re.M)),
-    (kinds.CNI, re.compile(r"\"cniVersion\"\s*:")),
-    (kinds.DOCKER, re.compile(r"\"(exec-opts|log-driver|storage-driver|registry-mirrors|insecure-registries|data-root|log-opts|live-restore|default-runtime|runtimes|bip|dns|iptables|features)\"\s*:")),
+# Patterns are compiled on first use: a file recognised by its path (the usual case, and
+# the whole of a one-file pre-commit run) never needs them.
+_CONTENT_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    (kinds.EDGECORE, r"^apiVersion:\s*['\"]?edgecore\.config\.kubeedge\.io/"),
+    (kinds.CONTAINERD, r"^\s*\[\s*plugins\s*\.\s*(\"|')?(io\.containerd\.|cri\b|linux\b|cgroups\b|diff-service|scheduler|bolt)"),
+    (kinds.CONTAINERD, r"^\s*disabled_plugins\s*=|^\s*\[\s*plugins\s*\]|^\s*\[\s*grpc\s*\]"),
+    (kinds.CRIO, r"^\s*\[\s*crio(\s*\.[\w\s.\"'-]+)?\s*\]"),
+    (kinds.KEADM, _KEADM_PATTERN),
+    (kinds.SYSTEMD, r"^\s*\[(Unit|Service|Socket|Install|Mount|Timer)\]\s*$"),
+    (kinds.CNI, r"\"cniVersion\"\s*:"),
+    (kinds.DOCKER, r"\"(exec-opts|log-driver|storage-driver|registry-mirrors|insecure-registries|data-root|log-opts|live-restore|default-runtime|runtimes|bip|dns|iptables|features)\"\s*:"),
     # containerd's top-level keys, in a file that is TOML-shaped (key = value)
-    (kinds.CONTAINERD, re.compile(r"^version\s*=\s*[1-4]\s*$[\s\S]*^(root|state|oom_score|imports|required_plugins)\s*=|"
-                                  r"^(root|state|oom_score|imports|required_plugins)\s*=[\s\S]*^version\s*=\s*[1-4]\s*$", re.M)),
-    (kinds.EDGECORE, re.compile(r"^modules:\s*$[\s\S]*^\s+edged:\s*$", re.M)),
+    (kinds.CONTAINERD, r"^version\s*=\s*[1-4]\s*$[\s\S]*^(root|state|oom_score|imports|required_plugins)\s*=|"
+                       r"^(root|state|oom_score|imports|required_plugins)\s*=[\s\S]*^version\s*=\s*[1-4]\s*$"),
+    (kinds.EDGECORE, r"^modules:\s*$[\s\S]*^\s+edged:\s*$"),
     # KubeEdge before 1.2 (edge.yaml): top-level edgehub/edged sections
-    (kinds.EDGECORE, re.compile(r"^edgehub:\s*$[\s\S]*^edged:\s*$|^edged:\s*$[\s\S]*^edgehub:\s*$", re.M)),
+    (kinds.EDGECORE, r"^edgehub:\s*$[\s\S]*^edged:\s*$|^edged:\s*$[\s\S]*^edgehub:\s*$"),
 )
+_compiled: Dict[str, "re.Pattern[str]"] = {}
+
+
+def _pattern(source: str) -> "re.Pattern[str]":
+    p = _compiled.get(source)
+    if p is None:
+        p = _compiled[source] = re.compile(source, re.M)
+    return p
 
 
 def by_path(path: str) -> Optional[str]:
@@ -62,9 +72,9 @@ def by_path(path: str) -> Optional[str]:
 def by_content(text: str) -> Optional[str]:
     head = text[:65536]
     if head.startswith("#!"):  # a script: only keadm scripts are ours
-        return kinds.KEADM if _KEADM.search(head) else None
-    for kind, pattern in _CONTENT_RULES:
-        if pattern.search(head):
+        return kinds.KEADM if _pattern(_KEADM_PATTERN).search(head) else None
+    for kind, source in _CONTENT_PATTERNS:
+        if _pattern(source).search(head):
             return kind
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from typing import Optional
 
 from . import detect, kinds
@@ -45,9 +46,10 @@ def _read_limited(f, limit: int) -> bytes:
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
-        size = os.path.getsize(path)
-        if os.path.isdir(path):
+        st = os.stat(path)  # one stat call for both checks
+        if stat.S_ISDIR(st.st_mode):
             raise ReadError("is a directory")
+        size = st.st_size
         if size > max_bytes:
             raise ReadError(f"file is {size} bytes, over the {max_bytes}-byte limit (raise it with --max-file-size)")
         with open(path, "rb") as f:

@@ -39,7 +39,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 try:
     import tomllib as _toml
@@ -56,6 +56,7 @@ from rtlint.document import (
     ParseError,
     Span,
 )
+from rtlint.formats._fast import doc_children, doc_span, span_maker
 
 __all__ = ["TomlDocument", "TomlTable", "parse", "render_key", "render_path", "render_value"]
 
@@ -76,6 +77,13 @@ _ML_LITERAL = re.compile(r"'''[\s\S]*?'{3,5}")
 _SCALAR = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
     r"|[A-Za-z0-9_+.:-]+"
+)
+# the common line `key = "string" | 'string' | scalar  # comment`, whole, in one match (a fast path;
+# anything else, such as dotted keys, arrays, inline tables, multi-line strings, takes the general path)
+_FAST_KV = re.compile(
+    r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    r"(\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\n]*'|" + _SCALAR.pattern + r")"  # unrolled: no backtracking blow-up
+    r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
 )
 _ELEM_TAIL = re.compile(r"[ \t]*(,?)[ \t]*(?:#[^\r\n]*)?\r?\n")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -192,7 +200,7 @@ class _Section:
 
     __slots__ = ("aot", "end", "line_end", "line_start", "part_spans", "path", "start", "stmts")
 
-    def __init__(self, path: KeyPath, part_spans: List[Tuple[int, int]], line_start: int,
+    def __init__(self, path: KeyPath, part_spans: Sequence[Tuple[int, int]], line_start: int,
                  start: int, end: int, line_end: int, aot: bool) -> None:
         self.path = path
         self.part_spans = part_spans
@@ -225,7 +233,7 @@ class _KV:
     )
 
     def __init__(self, path: KeyPath, kind: str, owner: Any, base: KeyPath,
-                 part_spans: List[Tuple[int, int]], value_start: int) -> None:
+                 part_spans: Sequence[Tuple[int, int]], value_start: int) -> None:
         self.path = path
         self.kind = kind
         self.owner = owner  # _Section for statements, _Container for members and elements
@@ -301,14 +309,7 @@ class TomlTable:
 
 def _span_maker(doc: Document) -> Any:
     """LineIndex.span without the method-call overhead (it is called for every entry)."""
-    starts = doc.index.starts
-
-    def span(start: int, end: int) -> Span:
-        i = bisect_right(starts, start) - 1
-        j = bisect_right(starts, end, i) - 1
-        return Span(start, end, i + 1, start - starts[i] + 1, j + 1, end - starts[j] + 1)
-
-    return span
+    return span_maker(doc.index.starts)
 
 
 # -- the scanner -------------------------------------------------------------------------
@@ -320,6 +321,7 @@ class _Scanner:
         self.doc = doc
         self.text = doc.text
         self.span = _span_maker(doc)
+        self.starts = doc.index.starts
         self.tabs = doc._tabs
         self.locs = doc._locs
         self.sections = doc._sections
@@ -334,7 +336,7 @@ class _Scanner:
     def run(self) -> None:
         text, n = self.text, len(self.text)
         doc = self.doc
-        root = _Section((), [], 0, 0, 0, 0, False)
+        root = _Section((), (), 0, 0, 0, 0, False)
         self.sections.append(root)
         root_tab = _Tab(())
         root_tab.sections.append(root)
@@ -344,6 +346,7 @@ class _Scanner:
         table = doc.data
         pos = 0
         eol = _EOL.match
+        fast = _FAST_KV.match
         while pos < n:
             m = eol(text, pos)
             if m is not None:  # blank or comment-only line
@@ -351,6 +354,10 @@ class _Scanner:
                     self.comment(m.start(1), m.end(1))
                     self.comment_lines.add(pos)
                 pos = m.end()
+                continue
+            m = fast(text, pos)
+            if m is not None:
+                pos = self.simple_keyval(m, table, section)
                 continue
             line_start = pos
             pos = _end(_WS, text, pos)
@@ -370,6 +377,28 @@ class _Scanner:
                 kv.line_end = m.end()
                 section.stmts.append(kv)
                 pos = kv.line_end
+
+    def simple_keyval(self, m: re.Match[str], table: Any, section: _Section) -> int:
+        """Record a `key = value` line matched whole by _FAST_KV (same records as keyval + run)."""
+        ks, ke = m.span(1)
+        vs, ve = m.span(2)
+        key = m.group(1)
+        path = section.path + (key,)
+        kv = _KV(path, "kv", section, section.path, ((ks, ke),), vs)
+        kv.value_end = ve
+        kv.line_start = m.start()
+        # key and value are on one line: one lookup gives the line for both spans
+        line = bisect_right(self.starts, ks)  # 1-based
+        line_start = self.starts[line - 1]
+        self.doc.add(Entry(path, table[key], Span(ks, ke, line, ks - line_start + 1, line, ke - line_start + 1),
+                           Span(vs, ve, line, vs - line_start + 1, line, ve - line_start + 1)))
+        self.locs[path] = kv
+        if m.start(3) != -1:
+            kv.comment = m.span(3)
+            self.comment(*kv.comment)
+        kv.line_end = m.end()
+        section.stmts.append(kv)
+        return kv.line_end
 
     def lost(self, pos: int) -> ParseError:
         line, col = self.doc.index.position(pos)
@@ -441,7 +470,7 @@ class _Scanner:
                 if old is not None and old.key_span is None:
                     self.doc.entries.remove(old)
         self.doc.add(Entry(path, obj, hspan, hspan))
-        section = _Section(path, spans, line_start, start, end, m.end(), aot)
+        section = _Section(path, tuple(spans), line_start, start, end, m.end(), aot)
         tab.sections.append(section)
         return section, obj
 
@@ -454,7 +483,7 @@ class _Scanner:
             p = _end(_EQ, self.text, p)
         obj = table
         path = base
-        kv = _KV((), kind, owner, base, spans, p)
+        kv = _KV((), kind, owner, base, tuple(spans), p)
         for i in range(len(parts) - 1):
             obj = obj[parts[i]]
             path = path + (parts[i],)
@@ -515,7 +544,7 @@ class _Scanner:
             ipath = path + (i,)
             entry = Entry(ipath, item, None, None)  # type: ignore[arg-type]
             self.doc.add(entry)
-            kv = _KV(ipath, "elem", box, path, [], pos)
+            kv = _KV(ipath, "elem", box, path, (), pos)
             kv.value_end = self.value(pos, item, ipath)
             entry.value_span = self.span(pos, kv.value_end)
             self.locs[ipath] = kv
@@ -556,6 +585,9 @@ class TomlDocument(Document):
     """A parsed TOML file with span-preserving edit builders."""
 
     format: str = "toml"
+
+    span = doc_span  # same results as Document.span/children, cheaper (see formats/_fast.py)
+    children = doc_children
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -75,6 +75,7 @@ from rtlint.document import (
     Span,
     apply_edits,
 )
+from rtlint.formats._fast import doc_children, doc_span
 
 __all__ = ["YamlDocument", "parse", "MAX_ALIAS_NODES", "MAX_DEPTH"]
 
@@ -90,6 +91,15 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = Resolver()
 _CONSTRUCTORS = SafeConstructor.yaml_constructors
+# Tag resolution and scalar construction depend only on the scalar's text and plain/quoted style
+# (this Resolver has no path resolvers), and config files repeat the same few scalars (true, 15,
+# cgroupfs), so both are memoised; constructed values only for immutable types.
+_RESOLVED: Dict[Tuple[str, Any], str] = {}
+_CONSTRUCTED: Dict[Tuple[str, str], Any] = {}
+_MEMO_LIMIT = 20_000
+_IMMUTABLE_TAGS = frozenset(("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                             "tag:yaml.org,2002:null"))
+_NO_ITEMS: Tuple[Any, ...] = ()
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_CHARS = set(",[]{}")
 _BLANK = " \t\r\n"
@@ -114,7 +124,9 @@ class _Node:
         self.raw = ""  # scalars: the value string before type resolution
         self.value: Any = None  # scalars: the constructed value
         self.tag = ""
-        self.items: List[_Node] = []  # seq: items; map: key, value, key, value, ...
+        # seq: items; map: key, value, key, value, ... Scalars and aliases never get items: they share
+        # one empty tuple instead of a list each (fewer objects for the cyclic GC to scan).
+        self.items: List[_Node] = [] if kind == "map" or kind == "seq" else _NO_ITEMS  # type: ignore[assignment]
         self.flow = False
         self.in_flow = in_flow  # inside a flow collection
         self.size = 1  # nodes once aliases are expanded
@@ -256,20 +268,35 @@ class _Composer:
             if end > tok:
                 self.skips.append((tok, end))
         tag = ev.tag
+        value = ev.value
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+            key = (value, ev.implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                if len(_RESOLVED) >= _MEMO_LIMIT:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[key] = _RESOLVER.resolve(yaml.ScalarNode, value, ev.implicit)
         node.tag = tag
         if tag == _STR or tag == _MERGE:
-            node.value = ev.value
+            node.value = value
         else:
-            fn = _CONSTRUCTORS.get(tag)
-            if fn is None:
-                node.value = ev.value  # unknown tag (Ansible !vault, !unsafe): keep the text
+            memo = tag in _IMMUTABLE_TAGS
+            hit = _CONSTRUCTED.get((tag, value), _CONSTRUCTED) if memo else _CONSTRUCTED
+            if hit is not _CONSTRUCTED:
+                node.value = hit
             else:
-                try:
-                    node.value = fn(self.ctor, yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style))
-                except Exception as exc:  # bad !!int / !!binary / !!timestamp content
-                    raise self.error(f"cannot read {ev.value!r} as {tag}: {exc}", tok) from None
+                fn = _CONSTRUCTORS.get(tag)
+                if fn is None:
+                    node.value = value  # unknown tag (Ansible !vault, !unsafe): keep the text
+                else:
+                    try:
+                        node.value = fn(self.ctor, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, style))
+                    except Exception as exc:  # bad !!int / !!binary / !!timestamp content
+                        raise self.error(f"cannot read {value!r} as {tag}: {exc}", tok) from None
+                    if memo:
+                        if len(_CONSTRUCTED) >= _MEMO_LIMIT:
+                            _CONSTRUCTED.clear()
+                        _CONSTRUCTED[(tag, value)] = node.value
         node.closed = True
         self.register(ev.anchor, node)
         self.attach(node, 1, 1)
@@ -483,6 +510,9 @@ class YamlDocument(Document):
     extra_documents: int = 0
     alias_paths: Set[KeyPath] = field(default_factory=set)
     duplicate_keys: List[Entry] = field(default_factory=list)
+
+    span = doc_span  # same results as Document.span/children, cheaper (see formats/_fast.py)
+    children = doc_children
 
     def __post_init__(self) -> None:
         super().__post_init__()
