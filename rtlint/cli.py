@@ -37,7 +37,7 @@ def _add_context(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sandbox-image", metavar="IMAGE", help="the pause image every runtime should use")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rtlint", description=(
         "Lint and fix the container-runtime configuration of KubeEdge edge nodes."))
     parser.add_argument("--version", action="version", version=f"rtlint {__version__}")
@@ -77,9 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--containerd-version", metavar="X.Y[.Z]")
     e.add_argument("--crio-version", metavar="X.Y[.Z]")
 
-    from .migrate import cli as migrate_cli
+    if with_migrate:
+        from .migrate import cli as migrate_cli
 
-    migrate_cli.add_parser(sub, [common])
+        migrate_cli.add_parser(sub, [common])
+    else:  # its options are only read when the command is migrate: keep other runs' start-up light
+        sub.add_parser("migrate", help="carry edgecore.yaml or containerd's config.toml to a newer release")
 
     r = sub.add_parser("rules", help="list the rules")
     r.add_argument("--format", choices=("text", "json"), default="text")
@@ -156,10 +159,34 @@ def _show_settings(settings, rules) -> int:
     return EXIT_OK
 
 
+class _Selection:
+    """The rules --select/--ignore (or the settings file) choose, loaded only for the kinds met."""
+
+    def __init__(self, selectors: Sequence[str], ignores: Sequence[str]) -> None:
+        self.selectors, self.ignores = list(selectors), list(ignores)
+        self._by_kind: dict = {}
+
+    def enabled(self, rule) -> bool:
+        from .selection import matches
+
+        return ((not self.selectors or any(matches(rule, s) for s in self.selectors))
+                and not any(matches(rule, s) for s in self.ignores))
+
+    def all(self) -> list:
+        from . import rules as registry
+
+        return [r for r in registry.ALL_RULES if self.enabled(r)]
+
+    def for_kind(self, kind: str) -> list:
+        if kind not in self._by_kind:
+            from . import rules as registry
+
+            self._by_kind[kind] = [r for r in registry.rules_for_kind(kind) if self.enabled(r)]
+        return self._by_kind[kind]
+
+
 def _setup(args: argparse.Namespace):
-    """Settings, selected rules and context shared by `check` and `node`."""
-    from . import rules as registry
-    from .selection import select, unknown_selectors
+    """Settings, the rule selection and the context shared by `check` and `node`."""
     from .settings import SettingsError, load
 
     try:
@@ -169,11 +196,15 @@ def _setup(args: argparse.Namespace):
     _resolve(args, settings)
     selectors, ignores = settings.get("select", []), settings.get("ignore", [])
     per_file = [c for codes in settings.get("per-file-ignores", {}).values() for c in codes]
-    bad = unknown_selectors(registry.ALL_RULES, list(selectors) + list(ignores) + per_file)
-    if bad:
-        raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `rtlint rules`)")
-    rules = select(registry.ALL_RULES, selectors, ignores)
-    return settings, rules, _context(args)
+    named = list(selectors) + list(ignores) + per_file
+    if named:  # checking names needs every rule loaded; a plain run does not
+        from . import rules as registry
+        from .selection import unknown_selectors
+
+        bad = unknown_selectors(registry.ALL_RULES, named)
+        if bad:
+            raise UsageError(f"unknown rule selector(s): {', '.join(bad)} (see `rtlint rules`)")
+    return settings, _Selection(selectors, ignores), _context(args)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -183,9 +214,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .runner import run_file
     from .selection import matches
 
-    settings, rules, ctx = _setup(args)
+    settings, selection, ctx = _setup(args)
     if args.show_settings:
-        return _show_settings(settings, rules)
+        return _show_settings(settings, selection.all())
     fixing = args.fix or args.diff
 
     # Folders (or files inside folders) laid out like a node (etc/…) are checked as nodes, so a
@@ -203,7 +234,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     restarts: List[str] = []
     covered = set()
     for root in roots:
-        run = run_node(root, rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, probe=False,
+        run = run_node(root, selection.all(), ctx, fixing=fixing, unsafe=args.unsafe_fixes, probe=False,
                        max_bytes=args.max_file_size)
         results += run.results
         restarts += run.restarts()
@@ -217,7 +248,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for target in targets:
         progress.tick()
         file_ignores = settings.ignored_for(target.path)
-        file_rules = [r for r in rules if not any(matches(r, s) for s in file_ignores)] if file_ignores else rules
+        if file_ignores:
+            def file_rules(kind: str, ignores: List[str] = file_ignores) -> list:
+                return [r for r in selection.for_kind(kind) if not any(matches(r, s) for s in ignores)]
+        else:
+            file_rules = selection.for_kind
         result = run_file(target.path, file_rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
                           explicit=target.explicit and not args.skip_unknown, max_bytes=args.max_file_size)
         if result is not None:
@@ -227,23 +262,23 @@ def cmd_check(args: argparse.Namespace) -> int:
                 result.doc = None
             results.append(result)
     progress.done()
-    return _report(args, settings, rules, results, restarts)
+    return _report(args, settings, selection, results, restarts)
 
 
 def cmd_node(args: argparse.Namespace) -> int:
     from .node.run import run_node
 
-    settings, rules, ctx = _setup(args)
+    settings, selection, ctx = _setup(args)
     if args.show_settings:
-        return _show_settings(settings, rules)
+        return _show_settings(settings, selection.all())
     if not os.path.isdir(args.root):
         raise UsageError(f"--root {args.root}: not a folder")
-    run = run_node(args.root, rules, ctx, fixing=args.fix or args.diff, unsafe=args.unsafe_fixes,
+    run = run_node(args.root, selection.all(), ctx, fixing=args.fix or args.diff, unsafe=args.unsafe_fixes,
                    probe=not args.no_probe, max_bytes=args.max_file_size)
-    return _report(args, settings, rules, run.results, run.restarts())
+    return _report(args, settings, selection, run.results, run.restarts())
 
 
-def _report(args: argparse.Namespace, settings, rules, results, restarts: List[str]) -> int:
+def _report(args: argparse.Namespace, settings, selection: _Selection, results, restarts: List[str]) -> int:
     """Print or write what the run found; the exit code follows the CLI contract."""
     from . import __version__
     from . import rules as registry
@@ -252,10 +287,9 @@ def _report(args: argparse.Namespace, settings, rules, results, restarts: List[s
     from .selection import matches
 
     always = (registry.PARSE_ERROR, registry.READ_ERROR, registry.UNKNOWN_KIND, registry.FIX_FAILED)
-    enabled = {id(r) for r in rules} | {id(r) for r in always}
 
     def wanted(f) -> bool:
-        if id(f.rule) not in enabled:
+        if f.rule not in always and not selection.enabled(f.rule):
             return False
         ignores = settings.ignored_for(f.path)
         return not (ignores and f.rule not in always and any(matches(f.rule, s) for s in ignores))
@@ -294,7 +328,7 @@ def _report(args: argparse.Namespace, settings, rules, results, restarts: List[s
             write_json(findings, out)
         elif fmt == "sarif":
             docs = {r.path: r.doc for r in results if r.doc is not None}
-            write_sarif(findings, docs, rules, __version__, out)
+            write_sarif(findings, docs, [], __version__, out)
         elif fmt == "github":
             write_github(findings, out)
         else:
@@ -419,8 +453,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # Parsing allocates many small objects that live as long as their document; the default
     # thresholds run full collections over them again and again. Fewer, larger collections.
     gc.set_threshold(50_000, 20, 100)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((w for w in words if not w.startswith("-")), None)
+    parser = build_parser(with_migrate=command == "migrate")
+    args = parser.parse_args(words)
     if not args.command:
         parser.print_help()
         return EXIT_ERROR

@@ -5,7 +5,7 @@ input the same way (a finding, never a traceback).
 """
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 from . import detect
 from . import rules as registry
@@ -15,10 +15,14 @@ from .loader import DEFAULT_MAX_BYTES, ReadError, decode, parse, read_bytes
 from .rule import Context, Rule
 
 
-def run_file(path: str, rules: Sequence[Rule], ctx: Context, *, fixing: bool = False, unsafe: bool = False,
+def run_file(path: str, rules: "Union[Sequence[Rule], Callable[[str], Sequence[Rule]]]", ctx: Context, *, fixing: bool = False, unsafe: bool = False,
              kind: Optional[str] = None, explicit: bool = True,
              max_bytes: int = DEFAULT_MAX_BYTES) -> Optional[FileResult]:
-    """Result for one file; None when a file found by a folder walk is not one rtlint reads."""
+    """Result for one file; None when a file found by a folder walk is not one rtlint reads.
+
+    `rules` may be a function of the file's kind, so that only the rules (and rule modules)
+    that apply to it are loaded.
+    """
     try:
         raw = read_bytes(path, max_bytes)
         text, bom = decode(raw)
@@ -36,6 +40,7 @@ def run_file(path: str, rules: Sequence[Rule], ctx: Context, *, fixing: bool = F
         doc = parse(path, kind, raw, text, bom)
     except ParseError as e:
         return FileResult(path, None, [parse_error(path, e)])
+    chosen = rules(kind) if callable(rules) else rules
     if fixing:
-        return fix(doc, rules, ctx, unsafe=unsafe)
-    return check(doc, rules, ctx)
+        return fix(doc, chosen, ctx, unsafe=unsafe)
+    return check(doc, chosen, ctx)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -62,6 +61,8 @@ def node_root_of(path: str) -> Optional[str]:
 
 def probe_versions(timeout: float = 5.0) -> Dict[str, Version]:
     """Ask the installed programs their versions (only for the real root; read-only, no root needed)."""
+    import subprocess
+
     out: Dict[str, Version] = {}
     for name, args in (("containerd", ["containerd", "--version"]), ("crio", ["crio", "--version"]),
                        ("kubeedge", ["edgecore", "--version"])):
