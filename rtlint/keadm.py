@@ -184,8 +184,8 @@ def _skip_dquote(t: str, i: int) -> int:
     return n
 
 
-def _match_paren(t: str, j: int) -> int:
-    """Index after the `)` closing a `$(` or `(` whose body starts at j."""
+def _match_close(t: str, j: int, opening: str, closing: str, backticks: bool) -> int:
+    """Index after the `closing` that balances an `opening` whose body starts at j (quotes skipped)."""
     depth, n = 1, len(t)
     while j < n:
         c = t[j]
@@ -198,41 +198,27 @@ def _match_paren(t: str, j: int) -> int:
         if c == '"':
             j = _skip_dquote(t, j)
             continue
-        if c == "`":
+        if backticks and c == "`":
             j = _skip_backtick(t, j)
             continue
-        if c == "(":
+        if c == opening:
             depth += 1
-        elif c == ")":
+        elif c == closing:
             depth -= 1
             if depth == 0:
                 return j + 1
         j += 1
     return n
+
+
+def _match_paren(t: str, j: int) -> int:
+    """Index after the `)` closing a `$(` or `(` whose body starts at j."""
+    return _match_close(t, j, "(", ")", backticks=True)
 
 
 def _match_brace(t: str, j: int) -> int:
     """Index after the `}` closing a `${` whose body starts at j."""
-    depth, n = 1, len(t)
-    while j < n:
-        c = t[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "'":
-            j = _skip_squote(t, j)
-            continue
-        if c == '"':
-            j = _skip_dquote(t, j)
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        j += 1
-    return n
+    return _match_close(t, j, "{", "}", backticks=False)
 
 
 class _WordBuilder:
