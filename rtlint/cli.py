@@ -52,6 +52,9 @@ def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
         "as nodes). Nothing is written unless --fix is given."))
     c.add_argument("paths", nargs="*", default=["."], metavar="PATH")
     c.add_argument("--kind", choices=kinds.ALL, help="treat every named file as this kind")
+    c.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="worker processes for large trees (default: all cores from 200 files on; "
+                        "fixes run in one process)")
     c.add_argument("--skip-unknown", action="store_true",
                    help="skip named files that are not a kind rtlint reads (for pre-commit) instead of reporting them")
     _add_run_options(c)
@@ -244,9 +247,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     targets = [t for t in dedupe(expand(walk)) if not settings.excluded(t.path)
                and os.path.abspath(t.path) not in covered]
     keep_docs = (args.format or "") == "sarif"
-    progress = _Progress(len(targets))
-    for target in targets:
-        progress.tick()
+
+    def one(target) -> "Optional[FileResult]":
         file_ignores = settings.ignored_for(target.path)
         if file_ignores:
             def file_rules(kind: str, ignores: List[str] = file_ignores) -> list:
@@ -255,14 +257,64 @@ def cmd_check(args: argparse.Namespace) -> int:
             file_rules = selection.for_kind
         result = run_file(target.path, file_rules, ctx, fixing=fixing, unsafe=args.unsafe_fixes, kind=args.kind,
                           explicit=target.explicit and not args.skip_unknown, max_bytes=args.max_file_size)
-        if result is not None:
-            if not (keep_docs or result.changed):
-                # Only SARIF (fix regions) and writing need the document afterwards; holding every
-                # parsed tree makes the cyclic GC re-scan them all (1.5x slower on large trees).
-                result.doc = None
-            results.append(result)
+        if result is not None and not (keep_docs or result.changed):
+            # Only SARIF (fix regions) and writing need the document afterwards; holding every
+            # parsed tree makes the cyclic GC re-scan them all (1.5x slower on large trees).
+            result.doc = None
+        return result
+
+    progress = _Progress(len(targets))
+    jobs = _jobs(args, len(targets), fixing or keep_docs)
+    if jobs > 1:
+        results += _in_workers(one, targets, jobs, progress)
+    else:
+        for target in targets:
+            progress.tick()
+            result = one(target)
+            if result is not None:
+                results.append(result)
     progress.done()
     return _report(args, settings, selection, results, restarts)
+
+
+PARALLEL_MIN_FILES = 200  # below this, starting workers costs more than it saves (docs/benchmarks.md)
+
+
+def _jobs(args: argparse.Namespace, n_files: int, needs_documents: bool) -> int:
+    """Worker processes for a check: --jobs, else all cores for large trees; 1 when fixing."""
+    if needs_documents or not hasattr(os, "fork"):
+        return 1  # fixes and SARIF keep documents, which stay in the process that parsed them
+    if args.jobs:
+        return max(1, args.jobs)
+    return min(os.cpu_count() or 1, 8) if n_files >= PARALLEL_MIN_FILES else 1
+
+
+_WORK = None  # the per-file function, inherited by forked workers
+
+
+def _work(target):
+    return _WORK(target)  # type: ignore[misc]
+
+
+def _in_workers(one, targets, jobs: int, progress: "_Progress") -> list:
+    """Check files in forked worker processes; results come back pickled, in the targets' order.
+
+    Rules and documents are not shared: findings come back with fresh rule instances, so the
+    report compares rules by code, never by identity.
+    """
+    import multiprocessing
+
+    global _WORK
+    _WORK = one
+    ctx = multiprocessing.get_context("fork")
+    out = []
+    chunk = max(1, min(64, len(targets) // (jobs * 8) or 1))
+    with ctx.Pool(jobs) as pool:
+        for result in pool.imap(_work, targets, chunksize=chunk):
+            progress.tick()
+            if result is not None:
+                out.append(result)
+    return out
 
 
 def cmd_node(args: argparse.Namespace) -> int:
@@ -288,11 +340,15 @@ def _report(args: argparse.Namespace, settings, selection: _Selection, results, 
 
     always = (registry.PARSE_ERROR, registry.READ_ERROR, registry.UNKNOWN_KIND, registry.FIX_FAILED)
 
+    always_codes = {r.code for r in always}
+
     def wanted(f) -> bool:
-        if f.rule not in always and not selection.enabled(f.rule):
+        if f.rule.code in always_codes:
+            return True
+        if not selection.enabled(f.rule):
             return False
         ignores = settings.ignored_for(f.path)
-        return not (ignores and f.rule not in always and any(matches(f.rule, s) for s in ignores))
+        return not (ignores and any(matches(f.rule, s) for s in ignores))
 
     findings = sorted((f for r in results for f in r.findings if wanted(f)), key=lambda f: f.sort_key())
     changed = [r for r in results if r.changed]

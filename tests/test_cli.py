@@ -202,3 +202,22 @@ def test_inline_suppression_and_unused(tmp_path):
     assert f["rule"] == "RT003" and (f["line"], f["column"]) == (1, 24)
     p.write_text('# rtlint: disable-file=cri-plugin-disabled\n\ndisabled_plugins = ["cri"]\n')
     assert rtlint("check", "--isolated", "--select", "CTD001,RT003", str(p)).returncode == 0
+
+
+def test_worker_processes_report_exactly_what_one_process_does(tmp_path):
+    """--jobs 2 (forked workers, results pickled back) prints the same report as --jobs 1."""
+    for i in range(12):
+        d = tmp_path / f"n{i}" / "containerd"
+        d.mkdir(parents=True)
+        (d / "config.toml").write_text(DOCKER_SHIPPED if i % 2 else 'version = 2\ndisabled_plugins = []\n')
+    bad = tmp_path / "n0" / "containerd" / "broken.toml"
+    bad.write_text('version = 2\n[plugins\n')
+    outs = []
+    for jobs in ("1", "2"):
+        r = rtlint("check", "--isolated", "-j", jobs, "--select", "CTD001", "--format", "json", str(tmp_path))
+        assert r.returncode == 1, r.stderr
+        outs.append(r.stdout)
+    assert outs[0] == outs[1]
+    found = json.loads(outs[0])
+    assert {f["rule"] for f in found} == {"CTD001", "RT001"}  # parse errors survive --select in workers too
+    assert len(found) == 7
