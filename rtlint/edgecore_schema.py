@@ -215,7 +215,7 @@ def fitting_versions(document: Any) -> List[str]:
     For guessing the release a file was written for when the user did not say;
     several minors tie when the file uses no version-specific key.
     """
-    counts = {v: sum(e.kind in VERSION_KINDS for e in validate(document, v)) for v in available_versions()}
+    counts = {v: get_validator(v).count_version_keys(document) for v in available_versions()}
     best = min(counts.values()) if counts else 0
     return [v for v, n in counts.items() if n == best]
 
@@ -362,6 +362,42 @@ class EdgecoreValidator:
         errors: List[SchemaError] = []
         self._check(self.root, document, (), errors)
         return errors
+
+    def count_version_keys(self, document: Any) -> int:
+        """How many keys of `document` only other minors read: what `validate` reports as
+        removed / added-later / other-version, counted by the same descent without building errors
+        (version inference asks this of every minor)."""
+        return self._count(self.root, document)
+
+    def _count(self, node: _Node, value: Any) -> int:
+        if value is None:
+            return 0
+        jt = _json_type(value)
+        if node.types is not None and not _type_ok(node.types, jt, value):
+            return 0
+        if jt == "array" and node.items is not None:
+            return sum(self._count(node.items, item) for item in value)
+        if jt != "object":
+            return 0
+        n = 0
+        props = node.props
+        for key, item in value.items():
+            name = _key_text(key)
+            sub = props.get(name) if props is not None else None
+            if sub is not None:
+                n += self._count(sub, item)
+            elif node.additional is not None:
+                n += self._count(node.additional, item)
+            elif node.closed:
+                if not node.exact_keys:
+                    exact = node.folded.get(name.lower())
+                    if exact is not None:
+                        n += self._count((props or {})[exact], item)
+                        continue
+                    elsewhere = node.other.get(name)
+                    if elsewhere is not None and elsewhere["present"] is not None:
+                        n += 1
+        return n
 
     def field_schema(self, path: Sequence[Union[str, int]]) -> Optional[Dict[str, Any]]:
         """The schema of an exact-case field path (ints index arrays), or None if this minor has no such field."""

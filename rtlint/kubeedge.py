@@ -196,11 +196,8 @@ def _resolve(doc: Document, given: Optional[Version]) -> Resolution:
         minors, clamped = _minor_of(mine)
         if minors:
             return Resolution(minors, SOURCE_FILE, mine, clamped)
-    # es.fitting_versions, but through the per-document cache: the rules then ask for the
-    # same minors' errors, and each validation is done once per file instead of twice.
-    counts = {m: sum(e.kind in es.VERSION_KINDS for e in schema_errors(doc, m)) for m in known_minors()}
-    best = min(counts.values()) if counts else 0
-    return Resolution(tuple(m for m, n in counts.items() if n == best), SOURCE_INFERRED)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    return Resolution(tuple(es.fitting_versions(data)), SOURCE_INFERRED)
 
 
 def schema_errors(doc: Document, minor: str) -> List[es.SchemaError]:

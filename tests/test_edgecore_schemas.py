@@ -608,3 +608,28 @@ def test_version_lookup() -> None:
 def test_schema_dirs_cover_source_and_installed_layouts() -> None:
     pkg = Path(es.__file__).resolve().parent
     assert es.SCHEMA_DIRS == (pkg / "schemas" / "edgecore", pkg.parent / "schemas" / "edgecore")
+
+
+def test_version_key_count_agrees_with_validate() -> None:
+    """count_version_keys (used to infer the release) counts exactly the version findings of validate."""
+    import glob
+
+    import yaml
+
+    files = []
+    if KE is not None:
+        files += sorted(glob.glob(str(KE / "*.yaml")))
+        files += sorted(glob.glob(str(KE.parent.parent / "corpus" / "edgecore" / "*")))
+    docs = []
+    for f in files:
+        try:
+            docs.append(yaml.safe_load(open(f, encoding="utf-8")))
+        except yaml.YAMLError:
+            continue
+    docs.append({"modules": {"edged": {"remoteRuntimeEndpoint": "x", "RemoteImageEndpoint": "y",
+                                        "tailoredKubeletConfig": {"containerRuntime": "remote"}}}})
+    for v in es.available_versions():
+        validator = es.get_validator(v)
+        for d in docs:
+            want = sum(e.kind in es.VERSION_KINDS for e in validator.validate(d))
+            assert validator.count_version_keys(d) == want, (v, d if len(str(d)) < 200 else "...")
