@@ -44,6 +44,7 @@ def agreed(doc: Document, ctx: object, kinds_: Iterable[str]) -> List[Agreed]:
     wanted = frozenset(kinds_)
     per_minor: List[Dict[KeyPath, SchemaError]] = []
     order: List[KeyPath] = []
+    alive: Optional[set] = None
     for minor in res.minors:
         found: Dict[KeyPath, SchemaError] = {}
         for e in schema_errors(doc, minor):
@@ -52,6 +53,9 @@ def agreed(doc: Document, ctx: object, kinds_: Iterable[str]) -> List[Agreed]:
                 if not per_minor:
                     order.append(e.path)
         per_minor.append(found)
+        alive = set(found) if alive is None else alive & set(found)
+        if not alive:
+            return []  # no path is wrong under every minor: the other minors need not be validated
     out = []
     for path in order:
         if all(path in found for found in per_minor):
