@@ -15,7 +15,7 @@ from __future__ import annotations
 import glob
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .. import kinds
 from ..document import Document, Entry, KeyPath, ParseError
@@ -261,18 +261,7 @@ def runtime_of_endpoint(endpoint: Optional[str]) -> Optional[str]:
     return RUNTIME_OF_SOCKET.get(p.rsplit("/", 1)[-1])
 
 
-def same_path(a: str, b: str) -> bool:
-    """Socket paths as the kernel resolves them on systemd hosts (/var/run -> /run)."""
-    def norm(p: str) -> str:
-        p = p.replace("unix://", "", 1) if p.startswith("unix://") else p
-        return "/run/" + p[len("/var/run/"):] if p.startswith("/var/run/") else p.rstrip("/")
-    return norm(a) == norm(b)
-
-
 def expand_specifiers(value: str) -> str:
     """The few systemd specifiers a socket path uses (system manager): %t=/run, %%=%."""
     return value.replace("%%", "\0").replace("%t", "/run").replace("\0", "%")
 
-
-def names(items: Sequence[str]) -> str:
-    return ", ".join(items)

@@ -97,8 +97,8 @@ class EndpointSocketMismatch(NodeRule):
     )
 
     def check_node(self, node: Any, ctx: Context) -> Iterator[Finding]:
-        from ...kubeedge import socket_path
-        from ...node.model import runtime_of_endpoint, same_path
+        from ...kubeedge import same_socket, socket_path
+        from ...node.model import runtime_of_endpoint
 
         eff = intended(node)
         if eff is None:
@@ -115,7 +115,7 @@ class EndpointSocketMismatch(NodeRule):
             return  # NODE001's finding
         listen, where = listen_address(node, runtime)
         dialed = socket_path(endpoint.value)
-        if listen is None or dialed is None or "$" in listen or same_path(dialed, listen):
+        if listen is None or dialed is None or "$" in listen or same_socket(dialed, listen):
             return  # a listen address with `$` does not parse at all (DKR004 reports it)
         doc = node.edgecore
         origin = f"set at {where}" if where else "its default"
