@@ -32,7 +32,7 @@ def _node_example_block(ex: Any) -> str:
     for path, text in ex.files:
         lines += [f"`{path}`", "", "```", text.rstrip("\n") or "(empty file)", "```", ""]
     for path, text in ex.fixed:
-        lines += [f"After the fix" + (" (unsafe)" if ex.unsafe else "") + f", `{path}`:", "", "```",
+        lines += ["After the fix" + (" (unsafe)" if ex.unsafe else "") + f", `{path}`:", "", "```",
                   text.rstrip("\n"), "```", ""]
     return "\n".join(lines)
 

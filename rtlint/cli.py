@@ -422,7 +422,6 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     from . import rules as registry
     from .explain import match
-    from .rule import Context
 
     matches = match(args.message, registry.ALL_RULES)
     if not matches:

@@ -13,7 +13,7 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 from . import rules as registry
 from .document import Document, ParseError, Span, apply_edits
 from .loader import ReadError, reparse
-from .rule import Context, Finding, Fix, Rule
+from .rule import Context, Finding, Rule
 from .suppression import apply as apply_suppressions
 
 MAX_PASSES = 40  # many inserts at one spot land one per pass; each pass is a re-parse and re-lint of one file

@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import IO, Any, Dict, List, Sequence
+from typing import IO, Any, Dict, Sequence
 
 from .rule import Finding
 

@@ -109,9 +109,9 @@ class CgroupDriverMismatch(NodeRule):
                 elif setter is None and driver == "cgroupfs":
                     ec = node.edgecore
                     yield self.at(ec, setting_span(ec, eff["cgroup_driver"]),
-                                  f"edgecore uses cgroupfs but no CRI-O file sets cgroup_manager, and CRI-O's "
-                                  f"default is systemd; set cgroup_manager = \"cgroupfs\" and conmon_cgroup = "
-                                  f"\"pod\" in [crio.runtime]")
+                                  "edgecore uses cgroupfs but no CRI-O file sets cgroup_manager, and CRI-O's "
+                                  "default is systemd; set cgroup_manager = \"cgroupfs\" and conmon_cgroup = "
+                                  "\"pod\" in [crio.runtime]")
         elif runtime == "cri-dockerd":
             doc = node.docker
             if doc is not None:
