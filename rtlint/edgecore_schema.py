@@ -164,29 +164,105 @@ def _schema_dir() -> Path:
     raise FileNotFoundError("no edgecore schemas in " + ", ".join(str(d) for d in SCHEMA_DIRS))
 
 
+# -- the bundle: all minors in one file, identical sub-schemas stored once ---------------------
+# Reading the twelve per-minor files costs ~10 ms and compiling them ~15 ms, which a one-file
+# run (pre-commit) pays in full when the version is inferred. Most sub-schemas are the same in
+# every minor, so rtlint/data/edgecore_bundle.json (written by tools/gen_edgecore_schemas.py
+# next to the per-minor files, and checked by a test to match them) stores each distinct one
+# once. Materialised sub-schemas are shared dicts, compiled once (_Node.of keys on the dict),
+# and version inference memoises its walk per compiled node: twelve minors then cost little more
+# than one. The per-minor files stay the published schemas; without the bundle they are read.
+
+BUNDLE = Path(__file__).resolve().parent / "data" / "edgecore_bundle.json"
+_REF = "$node"
+_SUBS = ("additionalProperties", "items")
+
+
+def make_bundle(schemas: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
+    """{"versions": {minor: node index}, "nodes": [...]}: each distinct sub-schema once, children as refs."""
+    nodes: List[Dict[str, Any]] = []
+    seen: Dict[str, int] = {}
+
+    def intern(schema: Dict[str, Any]) -> int:
+        flat = dict(schema)
+        props = flat.get("properties")
+        if isinstance(props, dict):
+            flat["properties"] = {k: {_REF: intern(v)} for k, v in props.items()}
+        for k in _SUBS:
+            if isinstance(flat.get(k), dict) and flat[k]:
+                flat[k] = {_REF: intern(flat[k])}
+        key = json.dumps(flat, sort_keys=True)
+        if key not in seen:
+            seen[key] = len(nodes)
+            nodes.append(flat)
+        return seen[key]
+
+    versions = {v: intern(schemas[v]) for v in sorted(schemas, key=lambda v: tuple(int(x) for x in v.split(".")))}
+    return {"versions": versions, "nodes": nodes}
+
+
+def render_bundle(bundle: Dict[str, Any]) -> str:
+    return json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+class _Bundle:
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self.versions: Dict[str, int] = data["versions"]
+        self.nodes: List[Dict[str, Any]] = data["nodes"]
+        self.done: Dict[int, Dict[str, Any]] = {}
+        self.order = sorted(self.versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+
+    def schema(self, index: int) -> Dict[str, Any]:
+        """The full sub-schema at index; one shared dict per distinct sub-schema."""
+        out = self.done.get(index)
+        if out is None:
+            out = dict(self.nodes[index])
+            props = out.get("properties")
+            if isinstance(props, dict):
+                out["properties"] = {k: self.schema(v[_REF]) for k, v in props.items()}
+            for k in _SUBS:
+                ref = out.get(k)
+                if isinstance(ref, dict) and _REF in ref:
+                    out[k] = self.schema(ref[_REF])
+            self.done[index] = out
+        return out
+
+
+_bundle: Optional[_Bundle] = None
+
+
+def _get_bundle() -> _Bundle:
+    global _bundle
+    if _bundle is None:
+        if BUNDLE.is_file():
+            data = json.loads(BUNDLE.read_text(encoding="utf-8"))
+        else:
+            d = _schema_dir()
+            data = make_bundle({p.stem[1:]: json.loads(p.read_text(encoding="utf-8")) for p in d.glob("v*.json")})
+        _bundle = _Bundle(data)
+    return _bundle
+
+
 def available_versions() -> List[str]:
     """Bundled minors, oldest first."""
-    names = [p.stem[1:] for p in _schema_dir().glob("v*.json")]
-    return sorted(names, key=lambda v: tuple(int(x) for x in v.split(".")))
+    with _lock:
+        return list(_get_bundle().order)
 
 
-_lock = threading.Lock()
-_schemas: Dict[str, Dict[str, Any]] = {}
+_lock = threading.RLock()
 _validators: Dict[str, EdgecoreValidator] = {}
 
 
 def load_schema(version: str) -> Dict[str, Any]:
-    """The parsed JSON Schema for a minor (cached; do not mutate)."""
+    """The parsed JSON Schema for a minor (cached and shared between minors; do not mutate)."""
     v = normalize_version(version)
     with _lock:
-        if v not in _schemas:
-            path = _schema_dir() / ("v%s.json" % v)
-            if not path.is_file():
-                raise UnknownVersionError(
-                    "no edgecore schema for KubeEdge %s (bundled: %s)" % (v, ", ".join(available_versions()))
-                )
-            _schemas[v] = json.loads(path.read_text(encoding="utf-8"))
-        return _schemas[v]
+        bundle = _get_bundle()
+        if v not in bundle.versions:
+            raise UnknownVersionError(
+                "no edgecore schema for KubeEdge %s (bundled: %s)" % (v, ", ".join(available_versions()))
+            )
+        return bundle.schema(bundle.versions[v])
 
 
 def get_validator(version: str) -> EdgecoreValidator:
@@ -194,10 +270,8 @@ def get_validator(version: str) -> EdgecoreValidator:
     v = normalize_version(version)
     with _lock:
         cached = _validators.get(v)
-    if cached is None:
-        compiled = EdgecoreValidator(load_schema(v), v)
-        with _lock:
-            cached = _validators.setdefault(v, compiled)
+        if cached is None:
+            cached = _validators[v] = EdgecoreValidator(load_schema(v), v)
     return cached
 
 
@@ -215,7 +289,8 @@ def fitting_versions(document: Any) -> List[str]:
     For guessing the release a file was written for when the user did not say;
     several minors tie when the file uses no version-specific key.
     """
-    counts = {v: get_validator(v).count_version_keys(document) for v in available_versions()}
+    memo: Dict[Tuple[int, int], int] = {}
+    counts = {v: get_validator(v).count_version_keys(document, memo) for v in available_versions()}
     best = min(counts.values()) if counts else 0
     return [v for v, n in counts.items() if n == best]
 
@@ -245,6 +320,14 @@ class _Node:
         "go_type",
     )
 
+    @classmethod
+    def of(cls, schema: Dict[str, Any]) -> "_Node":
+        """The compiled node for a schema dict; a dict shared between minors compiles once."""
+        node = _compiled.get(id(schema))
+        if node is None or node.schema is not schema:
+            node = _compiled[id(schema)] = cls(schema)
+        return node
+
     def __init__(self, schema: Dict[str, Any]) -> None:
         self.schema = schema
         t = schema.get("type")
@@ -259,19 +342,22 @@ class _Node:
         self.minimum = schema.get("minimum")
         self.maximum = schema.get("maximum")
         props = schema.get("properties")
-        self.props: Optional[Dict[str, _Node]] = {k: _Node(v) for k, v in props.items()} if props is not None else None
+        self.props: Optional[Dict[str, _Node]] = {k: _Node.of(v) for k, v in props.items()} if props is not None else None
         self.folded = {k.lower(): k for k in self.props} if self.props else {}
         ap = schema.get("additionalProperties", True)
         self.closed = ap is False
-        self.additional: Optional[_Node] = _Node(ap) if isinstance(ap, dict) and ap else None
+        self.additional: Optional[_Node] = _Node.of(ap) if isinstance(ap, dict) and ap else None
         self.other: Dict[str, Dict[str, Any]] = schema.get("x-keysInOtherVersions", {})
         self.legacy: Dict[str, Optional[str]] = schema.get("x-legacyV1alpha1Keys", {})
         self.exact_keys = bool(schema.get("x-exactKeys"))
         self.unknown_kind: str = schema.get("x-unknownKeyKind", "unknown-key")
         items = schema.get("items")
-        self.items: Optional[_Node] = _Node(items) if isinstance(items, dict) and items else None
+        self.items: Optional[_Node] = _Node.of(items) if isinstance(items, dict) and items else None
         self.to_string = bool(schema.get("x-scalarToString"))
         self.go_type: str = schema.get("x-goType", "")
+
+
+_compiled: Dict[int, _Node] = {}
 
 
 def _json_type(value: Any) -> str:
@@ -349,6 +435,48 @@ def _first_minor(ranges: List[str]) -> Tuple[int, int]:
     return int(a), int(b)
 
 
+def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], int]) -> int:
+    """count_version_keys below `node`; callers pass only dicts, lists and tuples (scalars hold no keys)."""
+    key = (id(node), id(value))
+    n = memo.get(key)
+    if n is not None:
+        return n
+    n = 0
+    jt = "object" if type(value) is dict else _json_type(value)
+    if node.types is not None and not _type_ok(node.types, jt, value):
+        pass
+    elif jt == "array":
+        if node.items is not None:
+            sub = node.items
+            n = sum(_count(sub, item, memo) for item in value if isinstance(item, _CONTAINERS))
+    elif jt == "object":
+        props = node.props or {}
+        additional = node.additional
+        for k, item in value.items():
+            name = k if type(k) is str else _key_text(k)
+            sub = props.get(name)
+            if sub is None:
+                if additional is not None:
+                    sub = additional
+                elif not node.closed or node.exact_keys:
+                    continue
+                else:
+                    exact = node.folded.get(name.lower())
+                    if exact is None:
+                        elsewhere = node.other.get(name)
+                        if elsewhere is not None and elsewhere["present"] is not None:
+                            n += 1
+                        continue
+                    sub = props[exact]
+            if isinstance(item, _CONTAINERS):
+                n += _count(sub, item, memo)
+    memo[key] = n
+    return n
+
+
+_CONTAINERS = (dict, list, tuple)
+
+
 class EdgecoreValidator:
     """A compiled schema for one KubeEdge minor."""
 
@@ -356,48 +484,22 @@ class EdgecoreValidator:
         self.schema = schema
         self.version = version
         self._minor = tuple(int(x) for x in version.split("."))
-        self.root = _Node(schema)
+        self.root = _Node.of(schema)
 
     def validate(self, document: Any) -> List[SchemaError]:
         errors: List[SchemaError] = []
         self._check(self.root, document, (), errors)
         return errors
 
-    def count_version_keys(self, document: Any) -> int:
+    def count_version_keys(self, document: Any, memo: Optional[Dict[Tuple[int, int], int]] = None) -> int:
         """How many keys of `document` only other minors read: what `validate` reports as
         removed / added-later / other-version, counted by the same descent without building errors
-        (version inference asks this of every minor)."""
-        return self._count(self.root, document)
-
-    def _count(self, node: _Node, value: Any) -> int:
-        if value is None:
+        (version inference asks this of every minor). The count depends only on the compiled node
+        and the value, so minors sharing sub-schemas share a `memo` (keyed by ids: the document
+        must stay alive and unchanged while the memo is in use)."""
+        if not isinstance(document, _CONTAINERS):
             return 0
-        jt = _json_type(value)
-        if node.types is not None and not _type_ok(node.types, jt, value):
-            return 0
-        if jt == "array" and node.items is not None:
-            return sum(self._count(node.items, item) for item in value)
-        if jt != "object":
-            return 0
-        n = 0
-        props = node.props
-        for key, item in value.items():
-            name = _key_text(key)
-            sub = props.get(name) if props is not None else None
-            if sub is not None:
-                n += self._count(sub, item)
-            elif node.additional is not None:
-                n += self._count(node.additional, item)
-            elif node.closed:
-                if not node.exact_keys:
-                    exact = node.folded.get(name.lower())
-                    if exact is not None:
-                        n += self._count((props or {})[exact], item)
-                        continue
-                    elsewhere = node.other.get(name)
-                    if elsewhere is not None and elsewhere["present"] is not None:
-                        n += 1
-        return n
+        return _count(self.root, document, {} if memo is None else memo)
 
     def field_schema(self, path: Sequence[Union[str, int]]) -> Optional[Dict[str, Any]]:
         """The schema of an exact-case field path (ints index arrays), or None if this minor has no such field."""
@@ -658,6 +760,8 @@ __all__ = [
     "format_path",
     "get_validator",
     "load_schema",
+    "make_bundle",
+    "render_bundle",
     "normalize_version",
     "validate",
     "KINDS",

@@ -239,6 +239,11 @@ def lookup(doc: Document, path: Iterable[str]) -> Optional[Entry]:
     When several spellings of one key exist, sigs.k8s.io/yaml hands them to
     encoding/json in sorted key order, so the last one in that order wins.
     """
+    key = tuple(path)
+    return _memo(doc, ("lookup", key), lambda: _lookup(doc, key))
+
+
+def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
     here: KeyPath = ()
     entry: Optional[Entry] = doc.entry(()) if doc.has(()) else None
     for name in path:

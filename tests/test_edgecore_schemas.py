@@ -92,7 +92,10 @@ def test_catalog_regenerates_identically(shared: Path, tmp_path: Path) -> None:
 
 def test_schemas_regenerate_identically(tmp_path: Path) -> None:
     gen = _module("gen_edgecore_schemas")
-    gen.main(["--catalog", str(ROOT / "rtlint" / "data" / "edgecore_catalog.json"), "--out", str(tmp_path)])
+    bundle = tmp_path.parent / (tmp_path.name + "-bundle.json")
+    gen.main(["--catalog", str(ROOT / "rtlint" / "data" / "edgecore_catalog.json"), "--out", str(tmp_path),
+              "--bundle", str(bundle)])
+    assert bundle.read_bytes() == es.BUNDLE.read_bytes(), "run tools/gen_edgecore_schemas.py and commit the result"
     committed_dir = ROOT / "schemas" / "edgecore"
     fresh = sorted(p.name for p in tmp_path.iterdir())
     assert fresh == sorted(p.name for p in committed_dir.glob("*.json"))
@@ -603,6 +606,19 @@ def test_version_lookup() -> None:
     assert v.field_schema(("modules", "edged", "nodeLabels", "anything"))["type"] == "string"
     assert v.field_schema(("modules", "edged", "tailoredKubeletConfig", "reservedMemory", 0, "numaNode")) is not None
     assert v.field_schema(("modules", "edged", "remoteRuntimeEndpoint")) is None
+
+
+def test_bundle_holds_exactly_the_published_schemas() -> None:
+    """What rtlint loads (the deduplicated bundle) equals each schemas/edgecore/v*.json, and
+    sub-schemas that are the same in several minors are one shared object (compiled once)."""
+    for v in VERSIONS:
+        published = json.loads((ROOT / "schemas" / "edgecore" / ("v%s.json" % v)).read_text(encoding="utf-8"))
+        assert es.load_schema(v) == published, v
+    a, b = es.load_schema("1.22"), es.load_schema("1.23")
+    assert a["properties"]["modules"]["properties"]["edged"] is not None
+    shared = [k for k in a["properties"] if k in b["properties"] and a["properties"][k] is b["properties"][k]]
+    assert shared, "identical sub-schemas of neighbouring minors should be shared"
+    assert es.get_validator("1.22").root.props[shared[0]] is es.get_validator("1.23").root.props[shared[0]]
 
 
 def test_schema_dirs_cover_source_and_installed_layouts() -> None:

@@ -21,7 +21,9 @@ validators ignore:
                       name, where an unknown name stops edgecore
 
 Output is deterministic: sorted keys, 1-space indent, trailing newline.
-Usage: python tools/gen_edgecore_schemas.py [--catalog PATH] [--out DIR]
+It also writes rtlint/data/edgecore_bundle.json: the same schemas in one file with each
+distinct sub-schema stored once, which is what rtlint loads at run time.
+Usage: python tools/gen_edgecore_schemas.py [--catalog PATH] [--out DIR] [--bundle FILE]
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "rtlint" / "data" / "edgecore_catalog.json"
 DEFAULT_OUT = ROOT / "schemas" / "edgecore"
+DEFAULT_BUNDLE = ROOT / "rtlint" / "data" / "edgecore_bundle.json"
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -291,13 +294,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--catalog", default=str(DEFAULT_CATALOG))
     ap.add_argument("--out", default=str(DEFAULT_OUT))
+    ap.add_argument("--bundle", default=str(DEFAULT_BUNDLE), help="all minors in one deduplicated file (fast loading)")
     args = ap.parse_args(argv)
     catalog = json.loads(Path(args.catalog).read_text(encoding="utf-8"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in generate(catalog).items():
+    texts = generate(catalog)
+    for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")
+    Path(args.bundle).write_text(bundle_text(texts), encoding="utf-8")
     return 0
+
+
+def bundle_text(texts: Dict[str, str]) -> str:
+    """rtlint/data/edgecore_bundle.json: what rtlint reads at run time (see rtlint.edgecore_schema)."""
+    sys.path.insert(0, str(ROOT))
+    from rtlint.edgecore_schema import make_bundle, render_bundle
+
+    return render_bundle(make_bundle({name[1:-len(".json")]: json.loads(t) for name, t in texts.items()}))
 
 
 if __name__ == "__main__":
