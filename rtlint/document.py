@@ -7,7 +7,7 @@ them and fixes can splice new text into the original instead of re-dumping it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 
 KeyPath = Tuple[Union[str, int], ...]

@@ -7,7 +7,7 @@ breaking fix is dropped (and reported). Files that do not parse are never fixed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import rules as registry

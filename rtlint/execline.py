@@ -32,7 +32,7 @@ characters); `Command.problems()` reports the last ones as text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import List, Optional, Tuple
 
 WHITESPACE = " \t\n\r"

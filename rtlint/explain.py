@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from .record import dataclass
 from typing import Dict, List, Sequence, Set
 
 from .rule import Rule

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from .record import dataclass
 from typing import Iterator, List, Sequence
 
 from . import detect

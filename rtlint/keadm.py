@@ -27,7 +27,7 @@ Not modelled: aliases and functions that wrap keadm, word splitting of unquoted
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .versions import Version

@@ -7,7 +7,7 @@ the engine decides whether and when to apply it.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from .document import Document, Edit, Span

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 try:

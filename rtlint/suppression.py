@@ -10,7 +10,7 @@ comments: use per-file ignores in the configuration instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import dataclass, field
 from typing import List, Set, Tuple
 
 from .document import Document, Span

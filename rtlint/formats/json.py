@@ -34,7 +34,7 @@ import json as _json
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from json.decoder import scanstring as _scanstring
 from typing import Any, Dict, List, Optional, Tuple
 

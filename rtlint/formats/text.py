@@ -11,7 +11,7 @@ multi-line quoted string is mistaken for a comment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ..record import dataclass
 from typing import List, Optional, Tuple
 
 from rtlint.document import Comment, Document, Edit, EditError

@@ -38,7 +38,7 @@ import datetime
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from ..record import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 try:

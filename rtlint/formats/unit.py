@@ -48,7 +48,7 @@ assignment is a continuation dangling at the end of the file).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ..record import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..document import Comment, Document, Edit, EditError, Entry, KeyPath, ParseError

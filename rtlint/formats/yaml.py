@@ -56,7 +56,7 @@ invalid YAML. Policies:
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import yaml

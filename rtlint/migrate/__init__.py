@@ -15,7 +15,7 @@ return a `Result` (original document, migrated text, notes); they raise
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import List, Optional, Sequence
 
 from .. import kinds

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import Dict, List, Optional
 
 EDGECORE = "/etc/kubeedge/config/edgecore.yaml"

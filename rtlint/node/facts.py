@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .. import kinds

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from .. import kinds

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from ..record import dataclass, field
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from .. import engine

@@ -7,7 +7,7 @@ into `io.containerd.server.v1.*` plugins. A file with no `version` is v1.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..document import Document, KeyPath

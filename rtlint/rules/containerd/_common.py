@@ -6,7 +6,7 @@ same key twice).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ...record import dataclass
 from typing import Any, List, Optional, Set, Tuple
 
 from ...document import Document, Edit, EditError, KeyPath, Span

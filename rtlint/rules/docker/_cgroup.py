@@ -11,7 +11,7 @@ version only the exact values `cgroupfs` and `systemd` pass `verifyCgroupDriver`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from ...record import dataclass
 from typing import Iterator, List, Optional, Tuple
 
 from ...document import Document, Entry, Span

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from ...record import dataclass
 from pathlib import PurePath
 from typing import List, Optional, Sequence, Tuple
 

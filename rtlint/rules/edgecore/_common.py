@@ -2,7 +2,7 @@
 spans for key paths, and edits that give up quietly when the YAML cannot take them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ...record import dataclass
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from ... import kinds

@@ -11,7 +11,7 @@ is wrong in every version, and say so.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from ...record import dataclass
 from typing import List, Optional, Tuple
 
 from ... import kinds
