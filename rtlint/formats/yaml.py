@@ -56,6 +56,7 @@ invalid YAML. Policies:
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_right
 from ..record import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -94,7 +95,9 @@ _CONSTRUCTORS = SafeConstructor.yaml_constructors
 # Tag resolution and scalar construction depend only on the scalar's text and plain/quoted style
 # (this Resolver has no path resolvers), and config files repeat the same few scalars (true, 15,
 # cgroupfs), so both are memoised; constructed values only for immutable types.
-_RESOLVED: Dict[Tuple[str, Any], str] = {}
+_PLAIN: Dict[str, Tuple[str, Any]] = {}  # plain scalar text -> (tag, value or _FRESH)
+_FRESH = object()
+_CTOR = SafeConstructor()
 _CONSTRUCTED: Dict[Tuple[str, str], Any] = {}
 _MEMO_LIMIT = 20_000
 _IMMUTABLE_TAGS = frozenset(("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -124,20 +127,57 @@ class _Node:
         self.raw = ""  # scalars: the value string before type resolution
         self.value: Any = None  # scalars: the constructed value
         self.tag = ""
-        # seq: items; map: key, value, key, value, ... Scalars and aliases never get items: they share
-        # one empty tuple instead of a list each (fewer objects for the cyclic GC to scan).
-        self.items: List[_Node] = [] if kind == "map" or kind == "seq" else _NO_ITEMS  # type: ignore[assignment]
         self.flow = False
         self.in_flow = in_flow  # inside a flow collection
-        self.size = 1  # nodes once aliases are expanded
-        self.depth = 1  # nesting height once aliases are expanded
+        # Nodes and nesting height once aliases are expanded. Only an alias's target needs them, so a
+        # collection's are worked out (by _measure) when an alias first refers to it; 0 = not yet.
+        # seq items; map: key, value, key, value, ... Scalars and aliases never get items: they share
+        # one empty tuple instead of a list each (fewer objects for the cyclic GC to scan).
+        if kind == "map" or kind == "seq":
+            self.items: List[_Node] = []
+            self.size = 0
+            self.depth = 0
+        else:
+            self.items = _NO_ITEMS  # type: ignore[assignment]
+            self.size = 1
+            self.depth = 1
         self.target: Optional[_Node] = None  # aliases
         self.closed = False
         self.hdr_end = tok  # block scalars: end of the header line
 
 
+def _measure(root: _Node) -> None:
+    """Fill in size and depth of a closed collection and of the collections under it."""
+    todo = [(root, False)]
+    while todo:
+        n, children_done = todo.pop()
+        if children_done:
+            size = depth = 1
+            for c in n.items:
+                size += c.size
+                if c.depth >= depth:
+                    depth = c.depth + 1
+            n.size = size
+            n.depth = depth
+        else:
+            todo.append((n, True))
+            todo.extend((c, False) for c in n.items if c.size == 0)
+
+
+_SCALAR_EVENT = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_MAP_END = yaml.MappingEndEvent
+_SEQ_END = yaml.SequenceEndEvent
+_FAR = 1 << 62  # "no '#' left"
+
+
 class _Composer:
-    """Events -> _Node trees, enforcing the alias and depth limits as nodes arrive."""
+    """Events -> _Node trees, enforcing the alias and depth limits as nodes arrive.
+
+    Comment search is folded into the walk: nodes arrive in text order, so each '#' of the text
+    is classified once, as inside a scalar or tag (not a comment) or outside (`outside`).
+    """
 
     def __init__(self, text: str, index: LineIndex, loader: Any, max_alias_nodes: int, max_depth: int) -> None:
         self.text = text
@@ -147,7 +187,15 @@ class _Composer:
         self.max_alias = max_alias_nodes
         self.max_depth = max_depth
         self.docs: List[Optional[_Node]] = []
-        self.skips: List[Tuple[int, int]] = []  # text ranges where '#' is not a comment
+        hashes = []
+        pos = text.find("#")
+        while pos != -1:
+            hashes.append(pos)
+            pos = text.find("#", pos + 1)
+        self.hashes = hashes
+        self.hi = 0  # hashes[:hi] are classified
+        self.next_hash = hashes[0] if hashes else _FAR
+        self.outside: List[int] = []  # offsets of '#' outside scalars and tags
         self.stack: List[_Node] = []
         self.flow_level = 0
         self.anchors: Dict[str, _Node] = {}
@@ -177,8 +225,7 @@ class _Composer:
     def run(self) -> List[Optional[_Node]]:
         loader = self.loader_cls(self.text[self.off:])
         try:
-            while loader.check_event():
-                self.event(loader.get_event())
+            self.walk(loader.get_event)
         except yaml.MarkedYAMLError as exc:
             raise self.marked(exc) from None
         except yaml.reader.ReaderError as exc:
@@ -190,17 +237,62 @@ class _Composer:
             raise ParseError(f"invalid YAML: {exc}") from None
         finally:
             loader.dispose()
+        self.mask(_FAR, _FAR)  # the '#' after the last node
         return self.docs
+
+    def walk(self, get_event: Callable[[], Any]) -> None:
+        """Consume the event stream. Untagged, unanchored flow/plain/quoted scalars (almost every
+        event of a config file) are handled inline; everything else goes through `event`."""
+        off = self.off
+        plain = _PLAIN
+        stack = self.stack
+        items: Optional[List[_Node]] = None  # items of the innermost open collection
+        in_flow = False
+        next_hash = self.next_hash
+        ev = get_event()
+        while ev is not None:
+            if ev.__class__ is _SCALAR_EVENT and ev.anchor is None and ev.tag is None \
+                    and ev.style != "|" and ev.style != ">":
+                start = ev.start_mark.index + off
+                end = ev.end_mark.index + off
+                node = _Node("scalar", start, start, None, 0, in_flow)
+                value = ev.value
+                node.style = ev.style or None
+                node.raw = value
+                node.end = end
+                if next_hash < end:
+                    self.mask(start, end)
+                    next_hash = self.next_hash
+                if ev.implicit[0]:
+                    hit = plain.get(value)
+                    if hit is None:
+                        hit = _resolve_plain(value)
+                    tag = node.tag = hit[0]
+                    node.value = hit[1] if hit[1] is not _FRESH else self.construct(tag, ev, start)
+                else:
+                    node.tag = _STR
+                    node.value = value
+                node.closed = True
+                if items is not None:
+                    items.append(node)
+                else:
+                    self.root = node
+            else:
+                self.event(ev)
+                items = stack[-1].items if stack else None
+                in_flow = self.flow_level > 0
+                next_hash = self.next_hash
+            ev = get_event()
 
     def event(self, ev: Any) -> None:
         cls = ev.__class__
-        if cls is yaml.ScalarEvent:
+        if cls is _SCALAR_EVENT:
             self.scalar(ev)
-        elif cls is yaml.MappingStartEvent:
+        elif cls is _MAP_START:
             self.open(ev, "map")
-        elif cls is yaml.SequenceStartEvent:
+        elif cls is _SEQ_START:
             self.open(ev, "seq")
-        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+        elif cls is _MAP_END or cls is _SEQ_END:
             self.close(ev)
         elif cls is yaml.AliasEvent:
             self.alias(ev)
@@ -210,13 +302,22 @@ class _Composer:
         elif cls is yaml.DocumentEndEvent:
             self.docs.append(self.root)
 
-    def attach(self, node: _Node, size: int, depth: int) -> None:
+    def mask(self, start: int, end: int) -> None:
+        """[start, end) is a scalar or tag: a '#' in it is no comment, one before it (not yet
+        classified) is. Ranges must come in text order."""
+        hashes = self.hashes
+        i = self.hi
+        n = len(hashes)
+        while i < n and hashes[i] < end:
+            if hashes[i] < start:
+                self.outside.append(hashes[i])
+            i += 1
+        self.hi = i
+        self.next_hash = hashes[i] if i < n else _FAR
+
+    def attach(self, node: _Node) -> None:
         if self.stack:
-            parent = self.stack[-1]
-            parent.items.append(node)
-            parent.size += size
-            if depth + 1 > parent.depth:
-                parent.depth = depth + 1
+            self.stack[-1].items.append(node)
         else:
             self.root = node
 
@@ -233,11 +334,31 @@ class _Composer:
             while pos < n and t[pos] not in stop:
                 pos += 1
             if t[p0] == "!":
-                self.skips.append((p0, pos))  # a tag may hold '#'
+                self.mask(p0, pos)  # a tag may hold '#'
         if end >= 0:
             pos = _skip_filler(t, pos)
             return min(pos, end)
         return _skip_filler(t, pos)
+
+    def construct(self, tag: str, ev: Any, tok: int) -> Any:
+        """The value of a scalar with a known (resolved or explicit) tag, built by SafeConstructor."""
+        value = ev.value
+        memo = tag in _IMMUTABLE_TAGS
+        hit = _CONSTRUCTED.get((tag, value), _CONSTRUCTED) if memo else _CONSTRUCTED
+        if hit is not _CONSTRUCTED:
+            return hit
+        fn = _CONSTRUCTORS.get(tag)
+        if fn is None:
+            return value  # unknown tag (Ansible !vault, !unsafe): keep the text
+        try:
+            result = fn(self.ctor, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style or None))
+        except Exception as exc:  # bad !!int / !!binary / !!timestamp content
+            raise self.error(f"cannot read {value!r} as {tag}: {exc}", tok) from None
+        if memo:
+            if len(_CONSTRUCTED) >= _MEMO_LIMIT:
+                _CONSTRUCTED.clear()
+            _CONSTRUCTED[(tag, value)] = result
+        return result
 
     def scalar(self, ev: Any) -> None:
         off = self.off
@@ -262,44 +383,29 @@ class _Composer:
             node.hdr_end = hdr
             node.end = e
             if e > hdr:
-                self.skips.append((hdr, e))
+                self.mask(hdr, e)
         else:
             node.end = end
             if end > tok:
-                self.skips.append((tok, end))
+                self.mask(tok, end)
         tag = ev.tag
         value = ev.value
         if tag is None or tag == "!":
-            key = (value, ev.implicit)
-            tag = _RESOLVED.get(key)
-            if tag is None:
-                if len(_RESOLVED) >= _MEMO_LIMIT:
-                    _RESOLVED.clear()
-                tag = _RESOLVED[key] = _RESOLVER.resolve(yaml.ScalarNode, value, ev.implicit)
-        node.tag = tag
-        if tag == _STR or tag == _MERGE:
-            node.value = value
-        else:
-            memo = tag in _IMMUTABLE_TAGS
-            hit = _CONSTRUCTED.get((tag, value), _CONSTRUCTED) if memo else _CONSTRUCTED
-            if hit is not _CONSTRUCTED:
-                node.value = hit
+            if ev.implicit[0]:
+                hit = _PLAIN.get(value)
+                if hit is None:
+                    hit = _resolve_plain(value)
+                node.tag = hit[0]
+                node.value = hit[1] if hit[1] is not _FRESH else self.construct(hit[0], ev, tok)
             else:
-                fn = _CONSTRUCTORS.get(tag)
-                if fn is None:
-                    node.value = value  # unknown tag (Ansible !vault, !unsafe): keep the text
-                else:
-                    try:
-                        node.value = fn(self.ctor, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, style))
-                    except Exception as exc:  # bad !!int / !!binary / !!timestamp content
-                        raise self.error(f"cannot read {value!r} as {tag}: {exc}", tok) from None
-                    if memo:
-                        if len(_CONSTRUCTED) >= _MEMO_LIMIT:
-                            _CONSTRUCTED.clear()
-                        _CONSTRUCTED[(tag, value)] = node.value
+                node.tag = _STR
+                node.value = value
+        else:
+            node.tag = tag
+            node.value = value if tag == _STR or tag == _MERGE else self.construct(tag, ev, tok)
         node.closed = True
         self.register(ev.anchor, node)
-        self.attach(node, 1, 1)
+        self.attach(node)
 
     def register(self, anchor: Optional[str], node: _Node) -> None:
         if anchor is not None:
@@ -327,7 +433,7 @@ class _Composer:
         else:
             node.end = node.items[-1].end if node.items else node.tok
         node.closed = True
-        self.attach(node, node.size, node.depth)
+        self.attach(node)
 
     def alias(self, ev: Any) -> None:
         start, end = ev.start_mark.index + self.off, ev.end_mark.index + self.off
@@ -336,6 +442,8 @@ class _Composer:
             raise self.error(f"found undefined alias {ev.anchor!r}", start)
         if not target.closed:
             raise self.error(f"alias *{ev.anchor} is inside the node it refers to (recursive alias)", start)
+        if target.size == 0:
+            _measure(target)
         self.expanded += target.size
         if self.expanded > self.max_alias:
             raise self.error(f"YAML aliases expand to more than {self.max_alias} nodes (possible alias bomb)", start)
@@ -344,8 +452,31 @@ class _Composer:
         node = _Node("alias", start, start, None, 0, self.flow_level > 0)
         node.end = end
         node.target = target
+        node.size = target.size
+        node.depth = target.depth
         node.closed = True
-        self.attach(node, target.size, target.depth)
+        self.attach(node)
+
+
+def _resolve_plain(value: str) -> Tuple[str, Any]:
+    """(tag, value) of an implicitly typed scalar as SafeLoader resolves and builds it, memoised in
+    _PLAIN; the value is _FRESH when it has to be built for each occurrence (mutable type, or
+    content the constructor refuses, so the error is raised where it is written)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    result: Any = _FRESH
+    if tag == _STR or tag == _MERGE:
+        result = value
+    elif tag in _IMMUTABLE_TAGS:
+        try:
+            result = _CONSTRUCTORS[tag](_CTOR, yaml.ScalarNode(tag, value))
+        except Exception:
+            result = _FRESH
+    elif _CONSTRUCTORS.get(tag) is None:
+        result = value
+    if len(_PLAIN) >= _MEMO_LIMIT:
+        _PLAIN.clear()
+    hit = _PLAIN[value] = (tag, result)
+    return hit
 
 
 def _deref(n: _Node) -> _Node:
@@ -368,17 +499,13 @@ def _skip_filler(t: str, pos: int) -> int:
     return pos
 
 
-def _scan_comments(text: str, skips: List[Tuple[int, int]], index: LineIndex) -> List[Tuple[int, Comment, bool]]:
-    """(offset, comment, alone on its line) for every '#' outside scalars."""
-    skips = sorted(skips)
-    starts = [s for s, _ in skips]
+def _scan_comments(text: str, outside: List[int], index: LineIndex) -> List[Tuple[int, Comment, bool]]:
+    """(offset, comment, alone on its line) for every '#' outside scalars that starts a comment."""
     out = []
-    pos = text.find("#")
-    while pos != -1:
-        i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and pos < skips[i][1]:
-            pos = text.find("#", skips[i][1])
-            continue
+    eol = -1
+    for pos in outside:
+        if pos < eol:
+            continue  # a '#' inside an earlier comment
         nl = text.find("\n", pos)
         eol = len(text) if nl == -1 else nl
         body = text[pos + 1:eol]
@@ -387,7 +514,6 @@ def _scan_comments(text: str, skips: List[Tuple[int, int]], index: LineIndex) ->
         line, col = index.position(pos)
         alone = text[index.starts[line - 1]:pos].strip(" \t") == ""
         out.append((pos, Comment(line, col, body), alone))
-        pos = text.find("#", eol)
     return out
 
 
@@ -531,7 +657,7 @@ class YamlDocument(Document):
         self.extra_documents = max(0, len(docs) - 1)
         root = docs[0] if docs else None
         self._root = root
-        for pos, comment, alone in _scan_comments(self.text, comp.skips, self.index):
+        for pos, comment, alone in _scan_comments(self.text, comp.outside, self.index):
             self.comments.append(comment)
             self._comment_at.append(pos)
             if alone:
@@ -561,13 +687,76 @@ class YamlDocument(Document):
             if aliased is not None:
                 self.alias_paths.add(path)
         if n.kind == "seq":
-            for i, item in enumerate(n.items):
-                value.append(self._visit(item, path + (i,), None, inner, register))
-                if register and inner is None:
-                    self._where[path + (i,)] = _Where(None, item, n, i)
+            if register and inner is None:
+                self._fill_seq(n, value, path)
+            else:
+                for i, item in enumerate(n.items):
+                    value.append(self._visit(item, path + (i,), None, inner, register))
         elif n.kind == "map":
-            self._fill_map(n, value, path, inner, register)
+            if not (register and inner is None and self._fill_plain_map(n, value, path)):
+                self._fill_map(n, value, path, inner, register)
         return value
+
+    # The two loops below are _visit unrolled for the common case (own content, scalar children,
+    # no merge keys or repeated keys): same entries, spans and order, without a call per entry.
+    def _fill_seq(self, n: _Node, value: List[Any], path: KeyPath) -> None:
+        starts = self.index.starts
+        entries = self.entries
+        by_path = self._by_path
+        where = self._where
+        for i, item in enumerate(n.items):
+            sub = path + (i,)
+            if item.kind == "scalar":
+                s, e = item.start, item.end
+                a = bisect_right(starts, s) - 1
+                b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
+                v = item.value
+                entry = Entry(sub, v, None, Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
+                entries.append(entry)
+                by_path[sub] = entry
+            else:
+                v = self._visit(item, sub, None, None, True)
+            value.append(v)
+            where[sub] = _Where(None, item, n, i)
+
+    def _fill_plain_map(self, n: _Node, value: Dict[str, Any], path: KeyPath) -> bool:
+        """Fill a mapping without merge keys or repeated keys; False (nothing done) for others."""
+        items = n.items
+        keys = []
+        for k in items[0::2]:
+            if k.kind != "scalar":
+                keys.append(self._key_text(k))
+            elif k.tag == _MERGE:
+                return False
+            else:
+                keys.append(k.raw)
+        if len(set(keys)) != len(keys):
+            return False
+        starts = self.index.starts
+        entries = self.entries
+        by_path = self._by_path
+        where = self._where
+        for j, k in enumerate(keys):
+            kn = items[2 * j]
+            vn = items[2 * j + 1]
+            sub = path + (k,)
+            s, e = kn.start, kn.end
+            a = bisect_right(starts, s) - 1
+            b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
+            kspan = Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1)
+            if vn.kind == "scalar":
+                s, e = vn.start, vn.end
+                a = bisect_right(starts, s) - 1
+                b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
+                v = vn.value
+                entry = Entry(sub, v, kspan, Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
+                entries.append(entry)
+                by_path[sub] = entry
+            else:
+                v = self._visit(vn, sub, kspan, None, True)
+            where[sub] = _Where(kn, vn, n, j)
+            value[k] = v
+        return True
 
     def _key_text(self, k: _Node) -> str:
         k = _deref(k)
