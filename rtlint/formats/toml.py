@@ -78,12 +78,21 @@ _SCALAR = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})?"
     r"|[A-Za-z0-9_+.:-]+"
 )
-# the common line `key = "string" | 'string' | scalar  # comment`, whole, in one match (a fast path;
-# anything else, such as dotted keys, arrays, inline tables, multi-line strings, takes the general path)
-_FAST_KV = re.compile(
-    r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
-    r"(\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\n]*'|" + _SCALAR.pattern + r")"  # unrolled: no backtracking blow-up
+_KEY_TOKEN = r"""[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'"""  # unrolled: no backtracking blow-up
+# One match per line for the lines real configs are made of: blank or comment-only lines,
+# `key = "string" | 'string' | scalar  # comment` with a one-part key, and `[a."b".c]  # comment`.
+# Anything else (dotted keys, arrays, inline tables, multi-line strings) takes the token scanner.
+# Groups: 1-2 blank/comment, 3-5 key/value/comment, 6-9 bracket/key/bracket/comment; a match's
+# lastindex (2, 4-5, 8-9) tells which kind of line it is.
+_LINE = re.compile(
+    r"[ \t]*(?:"
+    r"(#[^\r\n]*)?(\r?\n|\Z)"
+    r"|([A-Za-z0-9_-]+|\"[^\"\\\n]*\"|'[^'\n]*')[ \t]*=[ \t]*"
+    r"(\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\n]*'|" + _SCALAR.pattern + r")"
     r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
+    r"|(\[\[?)[ \t]*((?:" + _KEY_TOKEN + r")(?:[ \t]*\.[ \t]*(?:" + _KEY_TOKEN + r"))*)[ \t]*(\]\]?)"
+    r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
+    r")"
 )
 _ELEM_TAIL = re.compile(r"[ \t]*(,?)[ \t]*(?:#[^\r\n]*)?\r?\n")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
@@ -233,17 +242,19 @@ class _KV:
     )
 
     def __init__(self, path: KeyPath, kind: str, owner: Any, base: KeyPath,
-                 part_spans: Sequence[Tuple[int, int]], value_start: int) -> None:
+                 part_spans: Sequence[Tuple[int, int]], value_start: int, value_end: int,
+                 line_start: int, line_end: int, comment: Optional[Tuple[int, int]]) -> None:
+        # every field in one call: the scanner's fast path knows them all at once
         self.path = path
         self.kind = kind
         self.owner = owner  # _Section for statements, _Container for members and elements
         self.base = base  # table path the key is relative to
         self.part_spans = part_spans
         self.value_start = value_start
-        self.value_end = value_start
-        self.line_start = -1  # statements only
-        self.line_end = -1
-        self.comment: Optional[Tuple[int, int]] = None
+        self.value_end = value_end
+        self.line_start = line_start  # statements only (-1 otherwise)
+        self.line_end = line_end
+        self.comment = comment
 
     @property
     def key_start(self) -> int:
@@ -336,69 +347,99 @@ class _Scanner:
     def run(self) -> None:
         text, n = self.text, len(self.text)
         doc = self.doc
+        starts = self.starts
         root = _Section((), (), 0, 0, 0, 0, False)
-        self.sections.append(root)
+        sections = self.sections
+        sections.append(root)
         root_tab = _Tab(())
         root_tab.sections.append(root)
         self.tabs[()] = root_tab
         doc.add(Entry((), doc.data, None, self.span(0, n)))
+        entries = doc.entries
+        by_path = doc._by_path
+        comments = doc.comments
+        locs = self.locs
+        comment_lines = self.comment_lines
         section = root
+        spath: KeyPath = ()
+        stmts = root.stmts
         table = doc.data
         pos = 0
-        eol = _EOL.match
-        fast = _FAST_KV.match
+        line = 1  # number of the line that starts at pos
+        match_line = _LINE.match
+        key_parts = _KEY_PART.finditer
         while pos < n:
-            m = eol(text, pos)
-            if m is not None:  # blank or comment-only line
-                if m.group(1) is not None:
-                    self.comment(m.start(1), m.end(1))
-                    self.comment_lines.add(pos)
-                pos = m.end()
-                continue
-            m = fast(text, pos)
+            m = match_line(text, pos)
             if m is not None:
-                pos = self.simple_keyval(m, table, section)
+                what = m.lastindex
+                if what == 2:  # blank or comment-only line
+                    c = m.start(1)
+                    if c != -1:
+                        comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(1)]))
+                        comment_lines.add(pos)
+                elif what < 6:  # key = value on one line
+                    ks, ke = m.span(3)
+                    vs, ve = m.span(4)
+                    key = m.group(3)
+                    if key[0] in "\"'":
+                        key = key[1:-1]  # quoted without escapes
+                    path = spath + (key,)
+                    c = m.start(5)
+                    if c == -1:
+                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, m.end(), None)
+                    else:
+                        ce = m.end(5)
+                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, m.end(), (c, ce))
+                        comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
+                    e = Entry(path, table[key], Span(ks, ke, line, ks - pos + 1, line, ke - pos + 1),
+                              Span(vs, ve, line, vs - pos + 1, line, ve - pos + 1))
+                    entries.append(e)
+                    by_path[path] = e
+                    locs[path] = kv
+                    stmts.append(kv)
+                else:  # [header] or [[header]]
+                    start = m.start(6)
+                    ks, ke = m.span(7)
+                    end = m.end(8)
+                    parts: List[str] = []
+                    spans: List[Tuple[int, int]] = []
+                    for t in key_parts(text, ks, ke):
+                        part = t.group()
+                        parts.append(_unquote_key(part) if part[0] in "\"'" else part)
+                        spans.append(t.span())
+                    c = m.start(9)
+                    if c != -1:
+                        comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
+                    section, table = self.open_table(
+                        parts, spans, pos, start, end, m.end(), m.end(6) - start == 2,
+                        Span(start, end, line, start - pos + 1, line, end - pos + 1))
+                    sections.append(section)
+                    spath = section.path
+                    stmts = section.stmts
+                pos = m.end()
+                line += 1
                 continue
             line_start = pos
             pos = _end(_WS, text, pos)
             if text[pos] == "[":
                 section, table = self.header(line_start, pos)
-                self.sections.append(section)
+                sections.append(section)
+                spath = section.path
+                stmts = section.stmts
                 pos = section.line_end
             else:
-                kv = self.keyval(pos, table, section.path, section, "kv")
+                kv = self.keyval(pos, table, spath, section, "kv")
                 kv.line_start = line_start
-                m = eol(text, kv.value_end)
+                m = _EOL.match(text, kv.value_end)
                 if m is None:
                     raise self.lost(kv.value_end)
                 if m.group(1) is not None:
                     kv.comment = (m.start(1), m.end(1))
                     self.comment(*kv.comment)
                 kv.line_end = m.end()
-                section.stmts.append(kv)
+                stmts.append(kv)
                 pos = kv.line_end
-
-    def simple_keyval(self, m: re.Match[str], table: Any, section: _Section) -> int:
-        """Record a `key = value` line matched whole by _FAST_KV (same records as keyval + run)."""
-        ks, ke = m.span(1)
-        vs, ve = m.span(2)
-        key = m.group(1)
-        path = section.path + (key,)
-        kv = _KV(path, "kv", section, section.path, ((ks, ke),), vs)
-        kv.value_end = ve
-        kv.line_start = m.start()
-        # key and value are on one line: one lookup gives the line for both spans
-        line = bisect_right(self.starts, ks)  # 1-based
-        line_start = self.starts[line - 1]
-        self.doc.add(Entry(path, table[key], Span(ks, ke, line, ks - line_start + 1, line, ke - line_start + 1),
-                           Span(vs, ve, line, vs - line_start + 1, line, ve - line_start + 1)))
-        self.locs[path] = kv
-        if m.start(3) != -1:
-            kv.comment = m.span(3)
-            self.comment(*kv.comment)
-        kv.line_end = m.end()
-        section.stmts.append(kv)
-        return kv.line_end
+            line = bisect_right(starts, pos)
 
     def lost(self, pos: int) -> ParseError:
         line, col = self.doc.index.position(pos)
@@ -439,38 +480,52 @@ class _Scanner:
             raise self.lost(end)
         if m.group(1) is not None:
             self.comment(m.start(1), m.end(1))
-        obj: Any = self.doc.data
+        return self.open_table(parts, spans, line_start, start, end, m.end(), aot, self.span(start, end))
+
+    def open_table(self, parts: List[str], spans: List[Tuple[int, int]], line_start: int, start: int,
+                   end: int, line_end: int, aot: bool, hspan: Span) -> Tuple[_Section, Any]:
+        """Record a header whose key parts are known; returns its section and table."""
+        doc = self.doc
+        tabs = self.tabs
+        obj: Any = doc.data
         path: KeyPath = ()
         last = len(parts) - 1
-        for i, part in enumerate(parts):
+        for i in range(last):
+            part = parts[i]
             obj = obj[part]
             path = path + (part,)
-            if i < last and self.implicit(path, obj, spans[0][0], spans[i][1]).aot:
+            tab = tabs.get(path)
+            if tab is None:  # an implicit table (its own header, if any, comes later)
+                tabs[path] = _Tab(path)
+                doc.add(Entry(path, obj, None, self.span(spans[0][0], spans[i][1])))
+            elif tab.aot:
                 idx = self.aot_count[path] - 1  # [a.b] after [[a]] is about a's last item
                 path = path + (idx,)
                 obj = obj[idx]
-        hspan = self.span(start, end)
+        part = parts[last]
+        obj = obj[part]
+        path = path + (part,)
         tab: Optional[_Tab]
         if aot:
-            if path not in self.tabs:  # the first item: the array itself appears here
-                self.tabs[path] = _Tab(path)
-                self.tabs[path].aot = True
-                self.doc.add(Entry(path, obj, None, hspan))
+            if path not in tabs:  # the first item: the array itself appears here
+                tabs[path] = _Tab(path)
+                tabs[path].aot = True
+                doc.add(Entry(path, obj, None, hspan))
             idx = self.aot_count.get(path, 0)
             self.aot_count[path] = idx + 1
             path = path + (idx,)
             obj = obj[idx]
-            tab = self.tabs[path] = _Tab(path)
+            tab = tabs[path] = _Tab(path)
         else:
-            tab = self.tabs.get(path)
+            tab = tabs.get(path)
             if tab is None:
-                tab = self.tabs[path] = _Tab(path)
+                tab = tabs[path] = _Tab(path)
             else:  # declared after its children: the header replaces the implicit entry
-                old = self.doc.entry(path)
+                old = doc.entry(path)
                 if old is not None and old.key_span is None:
-                    self.doc.entries.remove(old)
-        self.doc.add(Entry(path, obj, hspan, hspan))
-        section = _Section(path, tuple(spans), line_start, start, end, m.end(), aot)
+                    doc.entries.remove(old)
+        doc.add(Entry(path, obj, hspan, hspan))
+        section = _Section(path, tuple(spans), line_start, start, end, line_end, aot)
         tab.sections.append(section)
         return section, obj
 
@@ -483,7 +538,7 @@ class _Scanner:
             p = _end(_EQ, self.text, p)
         obj = table
         path = base
-        kv = _KV((), kind, owner, base, tuple(spans), p)
+        kv = _KV((), kind, owner, base, tuple(spans), p, p, -1, -1, None)
         for i in range(len(parts) - 1):
             obj = obj[parts[i]]
             path = path + (parts[i],)
@@ -544,7 +599,7 @@ class _Scanner:
             ipath = path + (i,)
             entry = Entry(ipath, item, None, None)  # type: ignore[arg-type]
             self.doc.add(entry)
-            kv = _KV(ipath, "elem", box, path, (), pos)
+            kv = _KV(ipath, "elem", box, path, (), pos, pos, -1, -1, None)
             kv.value_end = self.value(pos, item, ipath)
             entry.value_span = self.span(pos, kv.value_end)
             self.locs[ipath] = kv
