@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 
 def write_atomic(path: str, data: bytes) -> str:
@@ -17,6 +16,8 @@ def write_atomic(path: str, data: bytes) -> str:
     target = os.path.realpath(path)
     folder = os.path.dirname(target) or "."
     st = os.stat(target)
+    import tempfile  # only when writing: its import (random, shutil) costs every read-only run ~2 ms
+
     fd, tmp = tempfile.mkstemp(prefix=".rtlint-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:

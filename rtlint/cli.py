@@ -7,7 +7,6 @@ internal error).
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from typing import List, Optional, Sequence
@@ -37,15 +36,32 @@ def _add_context(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sandbox-image", metavar="IMAGE", help="the pause image every runtime should use")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without `shutil`: argparse builds a formatter for every
+    add_argument call, and its default one imports shutil (~2 ms) just to ask the terminal width."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: Optional[int] = None) -> None:
+        if width is None:
+            try:
+                width = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+            except (AttributeError, ValueError, OSError):
+                width = 80
+            width -= 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rtlint", description=(
+    parser = argparse.ArgumentParser(prog="rtlint", formatter_class=_Formatter, description=(
         "Lint and fix the container-runtime configuration of KubeEdge edge nodes."))
     parser.add_argument("--version", action="version", version=f"rtlint {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_parser = sub.add_parser
+    sub.add_parser = lambda *a, **kw: add_parser(*a, formatter_class=_Formatter, **kw)  # type: ignore[method-assign]
 
     c = sub.add_parser("check", parents=[common], help="check files and folders", description=(
         "Check config files (folders are searched; folders laid out like a node, etc/..., are checked "
@@ -213,7 +229,7 @@ def _setup(args: argparse.Namespace):
 def cmd_check(args: argparse.Namespace) -> int:
     from .engine import FileResult
     from .files import dedupe, expand
-    from .node.run import is_node_root, node_root_of, run_node
+    from .node.roots import is_node_root, node_root_of
     from .runner import run_file
     from .selection import matches
 
@@ -237,6 +253,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     restarts: List[str] = []
     covered = set()
     for root in roots:
+        from .node.run import run_node
+
         run = run_node(root, selection.all(), ctx, fixing=fixing, unsafe=args.unsafe_fixes, probe=False,
                        max_bytes=args.max_file_size)
         results += run.results
@@ -334,7 +352,6 @@ def _report(args: argparse.Namespace, settings, selection: _Selection, results, 
     """Print or write what the run found; the exit code follows the CLI contract."""
     from . import __version__
     from . import rules as registry
-    from .atomic import write_atomic
     from .output import write_github, write_json, write_sarif, write_text
     from .selection import matches
 
@@ -357,6 +374,8 @@ def _report(args: argparse.Namespace, settings, selection: _Selection, results, 
     if args.diff:
         out = sys.stdout
         for r in changed:
+            import difflib
+
             out.writelines(difflib.unified_diff(
                 (r.original_text or "").splitlines(keepends=True), (r.fixed_text or "").splitlines(keepends=True),
                 fromfile=f"a/{r.path}", tofile=f"b/{r.path}"))
@@ -368,6 +387,8 @@ def _report(args: argparse.Namespace, settings, selection: _Selection, results, 
     if args.fix:
         for r in changed:
             assert r.doc is not None and r.fixed_text is not None
+            from .atomic import write_atomic
+
             written = write_atomic(r.path, r.doc.encode(r.fixed_text))
             via = f" (through the symlink {r.path})" if os.path.islink(r.path) else ""
             n = len(r.fixes_applied)

@@ -33,19 +33,20 @@ and then in `<repo>/schemas/edgecore/` (source tree).
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import math
+import os
 import re
-import threading
-from pathlib import Path
+import _thread  # the lock without threading's import (start-up)
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 PathT = Tuple[Union[str, int], ...]
 
-SCHEMA_DIRS: Tuple[Path, ...] = (
-    Path(__file__).resolve().parent / "schemas" / "edgecore",
-    Path(__file__).resolve().parent.parent / "schemas" / "edgecore",
+# Plain os.path strings: pathlib's import (urllib.parse, ipaddress) costs each run ~2 ms.
+_HERE = os.path.dirname(os.path.realpath(__file__))
+SCHEMA_DIRS: Tuple[str, ...] = (
+    os.path.join(_HERE, "schemas", "edgecore"),
+    os.path.join(os.path.dirname(_HERE), "schemas", "edgecore"),
 )
 
 # Every SchemaError.kind, and what it means for edgecore.
@@ -157,10 +158,13 @@ def normalize_version(version: str) -> str:
     return "%d.%d" % (int(m.group(1)), int(m.group(2)))
 
 
-def _schema_dir() -> Path:
+def _schema_files() -> Dict[str, str]:
+    """minor -> path of its published schema, from the first folder that has any."""
     for d in SCHEMA_DIRS:
-        if d.is_dir() and any(d.glob("v*.json")):
-            return d
+        names = os.listdir(d) if os.path.isdir(d) else []
+        found = {n[1:-5]: os.path.join(d, n) for n in names if n.startswith("v") and n.endswith(".json")}
+        if found:
+            return found
     raise FileNotFoundError("no edgecore schemas in " + ", ".join(str(d) for d in SCHEMA_DIRS))
 
 
@@ -173,7 +177,7 @@ def _schema_dir() -> Path:
 # and version inference memoises its walk per compiled node: twelve minors then cost little more
 # than one. The per-minor files stay the published schemas; without the bundle they are read.
 
-BUNDLE = Path(__file__).resolve().parent / "data" / "edgecore_bundle.json"
+BUNDLE = os.path.join(_HERE, "data", "edgecore_bundle.json")
 _REF = "$node"
 _SUBS = ("additionalProperties", "items")
 
@@ -234,13 +238,18 @@ _bundle: Optional[_Bundle] = None
 def _get_bundle() -> _Bundle:
     global _bundle
     if _bundle is None:
-        if BUNDLE.is_file():
-            data = json.loads(BUNDLE.read_text(encoding="utf-8"))
+        if os.path.isfile(BUNDLE):
+            with open(BUNDLE, encoding="utf-8") as f:
+                data = json.load(f)
         else:
-            d = _schema_dir()
-            data = make_bundle({p.stem[1:]: json.loads(p.read_text(encoding="utf-8")) for p in d.glob("v*.json")})
+            data = make_bundle({v: _read_json(p) for v, p in _schema_files().items()})
         _bundle = _Bundle(data)
     return _bundle
+
+
+def _read_json(path: str) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
 
 
 def available_versions() -> List[str]:
@@ -249,7 +258,7 @@ def available_versions() -> List[str]:
         return list(_get_bundle().order)
 
 
-_lock = threading.RLock()
+_lock = _thread.RLock()
 _validators: Dict[str, EdgecoreValidator] = {}
 
 
@@ -696,6 +705,8 @@ class EdgecoreValidator:
             folded = node.folded
             if not folded:
                 return []
+            import difflib
+
             hits = difflib.get_close_matches(name.lower(), list(folded), n=3, cutoff=0.6)
             return [folded[h] for h in hits]
 
@@ -705,6 +716,8 @@ class EdgecoreValidator:
         allowed = node.enum or []
         sugg: List[str] = []
         if isinstance(value, str):
+            import difflib
+
             lowered = {str(a).lower(): a for a in allowed if isinstance(a, str)}
             hits = difflib.get_close_matches(value.lower(), list(lowered), n=3, cutoff=0.6)
             sugg = [lowered[h] for h in hits]

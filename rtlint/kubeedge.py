@@ -20,7 +20,6 @@ to learn the driver and socket the node is meant to use.
 """
 from __future__ import annotations
 
-import copy
 from collections import OrderedDict
 from .record import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -207,6 +206,8 @@ def schema_errors(doc: Document, minor: str) -> List[es.SchemaError]:
 
 def validates_as(doc: Document, path: KeyPath, new_path: KeyPath, minor: str) -> bool:
     """Whether the value at `path`, moved/renamed to `new_path`, passes the schema of `minor` there."""
+    import copy
+
     data = copy.deepcopy(doc.data)
     try:
         value = _pop(data, path)

@@ -1,7 +1,6 @@
 """Render findings for people (text) and for machines (json)."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import Counter
@@ -37,6 +36,8 @@ def as_dict(f: Finding) -> Dict[str, Any]:
 
 
 def write_json(findings: Sequence[Finding], out: IO[str]) -> None:
+    import json
+
     json.dump([as_dict(f) for f in findings], out, indent=2)
     out.write("\n")
 
@@ -158,5 +159,7 @@ def sarif_log(findings: Sequence[Finding], docs: Dict[str, Any], rules: Sequence
 
 def write_sarif(findings: Sequence[Finding], docs: Dict[str, Any], rules: Sequence[Any], version: str,
                 out: IO[str]) -> None:
+    import json
+
     json.dump(sarif_log(findings, docs, rules, version), out, indent=2)
     out.write("\n")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
+import _thread  # the lock without threading's import (start-up)
 from pathlib import Path
 from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
@@ -67,7 +67,7 @@ def containerd_schema(version: int) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _schemas: Dict[str, Dict[str, Any]] = {}
 _validators: Dict[str, "Validator"] = {}
 

@@ -95,7 +95,7 @@ def test_schemas_regenerate_identically(tmp_path: Path) -> None:
     bundle = tmp_path.parent / (tmp_path.name + "-bundle.json")
     gen.main(["--catalog", str(ROOT / "rtlint" / "data" / "edgecore_catalog.json"), "--out", str(tmp_path),
               "--bundle", str(bundle)])
-    assert bundle.read_bytes() == es.BUNDLE.read_bytes(), "run tools/gen_edgecore_schemas.py and commit the result"
+    assert bundle.read_bytes() == Path(es.BUNDLE).read_bytes(), "run tools/gen_edgecore_schemas.py and commit the result"
     committed_dir = ROOT / "schemas" / "edgecore"
     fresh = sorted(p.name for p in tmp_path.iterdir())
     assert fresh == sorted(p.name for p in committed_dir.glob("*.json"))
@@ -623,7 +623,7 @@ def test_bundle_holds_exactly_the_published_schemas() -> None:
 
 def test_schema_dirs_cover_source_and_installed_layouts() -> None:
     pkg = Path(es.__file__).resolve().parent
-    assert es.SCHEMA_DIRS == (pkg / "schemas" / "edgecore", pkg.parent / "schemas" / "edgecore")
+    assert es.SCHEMA_DIRS == (str(pkg / "schemas" / "edgecore"), str(pkg.parent / "schemas" / "edgecore"))
 
 
 def test_version_key_count_agrees_with_validate() -> None:

@@ -21,11 +21,9 @@ from ..rule import Context, Finding, NodeRule, Rule
 from ..versions import Version
 from .discover import NodeFiles, discover
 from .model import Node
+from .roots import NODE_MARKERS, _KNOWN_UNDER_ETC, is_node_root, node_root_of  # noqa: F401 (re-exported)
 
 MAX_NODE_PASSES = 5
-NODE_MARKERS = ("etc/kubeedge/config/edgecore.yaml", "etc/containerd/config.toml", "etc/crio/crio.conf",
-                "etc/crio/crio.conf.d", "etc/docker/daemon.json")
-_KNOWN_UNDER_ETC = ("kubeedge", "containerd", "crio", "docker", "systemd", "cni")
 
 
 @dataclass
@@ -41,22 +39,6 @@ class NodeRun:
 
     def restarts(self) -> List[str]:
         return restart_hints(self.node.files, list(self.changed))
-
-
-def is_node_root(folder: str) -> bool:
-    return any(os.path.exists(os.path.join(folder, m)) for m in NODE_MARKERS)
-
-
-def node_root_of(path: str) -> Optional[str]:
-    """The node tree a file belongs to (`nodes/a/etc/crio/crio.conf` -> `nodes/a`); None for real /etc."""
-    parts = os.path.normpath(path).split(os.sep)
-    for i in range(len(parts) - 2, -1, -1):
-        if parts[i] == "etc" and parts[i + 1] in _KNOWN_UNDER_ETC:
-            root = os.sep.join(parts[:i]) or ("." if i == 0 else os.sep)
-            if root != os.sep and is_node_root(root):
-                return root
-            return None
-    return None
 
 
 def probe_versions(timeout: float = 5.0) -> Dict[str, Version]:
