@@ -146,6 +146,25 @@ class _Node:
         self.hdr_end = tok  # block scalars: end of the header line
 
 
+class _PlainScalar(_Node):
+    """A scalar without anchor, tag or block style: most nodes of a config file.
+
+    The attributes every such scalar shares are class attributes (read-only on instances), so the
+    composer sets only the eight that differ; it builds these with object.__new__, without __init__.
+    """
+
+    __slots__ = ()
+    kind = "scalar"  # type: ignore[assignment]
+    anchor = None  # type: ignore[assignment]
+    nprops = 0  # type: ignore[assignment]
+    items = _NO_ITEMS  # type: ignore[assignment]
+    flow = False  # type: ignore[assignment]
+    size = 1  # type: ignore[assignment]
+    depth = 1  # type: ignore[assignment]
+    target = None  # type: ignore[assignment]
+    closed = True  # type: ignore[assignment]
+
+
 def _measure(root: _Node) -> None:
     """Fill in size and depth of a closed collection and of the collections under it."""
     todo = [(root, False)]
@@ -250,16 +269,18 @@ class _Composer:
         in_flow = False
         next_hash = self.next_hash
         ev = get_event()
+        new = object.__new__
         while ev is not None:
             if ev.__class__ is _SCALAR_EVENT and ev.anchor is None and ev.tag is None \
-                    and ev.style != "|" and ev.style != ">":
+                    and (style := ev.style) != "|" and style != ">":
                 start = ev.start_mark.index + off
                 end = ev.end_mark.index + off
-                node = _Node("scalar", start, start, None, 0, in_flow)
-                value = ev.value
-                node.style = ev.style or None
-                node.raw = value
+                node = new(_PlainScalar)
+                node.start = node.tok = node.hdr_end = start
                 node.end = end
+                node.in_flow = in_flow
+                value = node.raw = ev.value
+                node.style = style or None
                 if next_hash < end:
                     self.mask(start, end)
                     next_hash = self.next_hash
@@ -272,7 +293,6 @@ class _Composer:
                 else:
                     node.tag = _STR
                     node.value = value
-                node.closed = True
                 if items is not None:
                     items.append(node)
                 else:
@@ -699,6 +719,7 @@ class YamlDocument(Document):
 
     # The two loops below are _visit unrolled for the common case (own content, scalar children,
     # no merge keys or repeated keys): same entries, spans and order, without a call per entry.
+    # Spans as doc.span makes them; a key and its scalar value on one line need one line lookup.
     def _fill_seq(self, n: _Node, value: List[Any], path: KeyPath) -> None:
         starts = self.index.starts
         entries = self.entries
@@ -733,29 +754,41 @@ class YamlDocument(Document):
         if len(set(keys)) != len(keys):
             return False
         starts = self.index.starts
+        last_line = len(starts) - 1
         entries = self.entries
         by_path = self._by_path
         where = self._where
-        for j, k in enumerate(keys):
+        j = 0
+        for k in keys:
             kn = items[2 * j]
             vn = items[2 * j + 1]
             sub = path + (k,)
             s, e = kn.start, kn.end
             a = bisect_right(starts, s) - 1
-            b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
-            kspan = Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1)
+            ls = starts[a]
+            nxt = starts[a + 1] if a < last_line else len(self.text) + 1
+            if e < nxt:
+                kspan = Span(s, e, a + 1, s - ls + 1, a + 1, e - ls + 1)
+            else:
+                b = bisect_right(starts, e, a if e > s else 0) - 1
+                kspan = Span(s, e, a + 1, s - ls + 1, b + 1, e - starts[b] + 1)
             if vn.kind == "scalar":
                 s, e = vn.start, vn.end
-                a = bisect_right(starts, s) - 1
-                b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
+                if e < nxt and s >= ls:
+                    vspan = Span(s, e, a + 1, s - ls + 1, a + 1, e - ls + 1)
+                else:
+                    a = bisect_right(starts, s) - 1
+                    b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
+                    vspan = Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1)
                 v = vn.value
-                entry = Entry(sub, v, kspan, Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
+                entry = Entry(sub, v, kspan, vspan)
                 entries.append(entry)
                 by_path[sub] = entry
             else:
                 v = self._visit(vn, sub, kspan, None, True)
             where[sub] = _Where(kn, vn, n, j)
             value[k] = v
+            j += 1
         return True
 
     def _key_text(self, k: _Node) -> str:
