@@ -95,9 +95,12 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
     applied: List[Finding] = []
     failed: List[Finding] = []
     skip: Set[Tuple[str, int]] = set()
+    findings: Optional[List[Finding]] = None  # of `doc` as it is now, once linted
     for _ in range(MAX_PASSES):
-        findings = lint(doc, rules, ctx, report_unused=False)
-        batch = non_overlapping(_wanted(findings, unsafe, skip))
+        findings = lint(doc, rules, ctx)
+        # unused-suppression findings are reported, never fixed here
+        batch = non_overlapping(_wanted((f for f in findings if f.rule is not registry.UNUSED_SUPPRESSION),
+                                        unsafe, skip))
         if not batch:
             break
         new_text = splice(doc.text, batch)
@@ -126,7 +129,9 @@ def fix(doc: Document, rules: Sequence[Rule], ctx: Context, unsafe: bool = False
             break
         applied.extend(batch)
         doc = new_doc
-    findings = lint(doc, rules, ctx) + failed
+        findings = None
+    # A file that needed no fix was linted once: its first pass is its report (no second lint).
+    findings = (lint(doc, rules, ctx) if findings is None else findings) + failed
     findings.sort(key=Finding.sort_key)
     return FileResult(doc.path, doc, findings, doc.text if doc.text != original else None, applied, original)
 
