@@ -663,7 +663,11 @@ class YamlDocument(Document):
     def __post_init__(self) -> None:
         super().__post_init__()
         self._root: Optional[_Node] = None
-        self._where: Dict[KeyPath, _Where] = {}
+        # Where each own entry sits, for the edit builders: recorded as (path, key, node, parent,
+        # index) while building and turned into _Where objects only if an edit asks (most parses
+        # never edit).
+        self._places: List[Tuple[KeyPath, Optional[_Node], _Node, Optional[_Node], int]] = []
+        self._where_map: Optional[Dict[KeyPath, _Where]] = None
         self._overrides: Set[KeyPath] = set()  # own keys that hide a merged (<<) key
         self._comment_at: List[int] = []
         self._alone: Dict[int, Comment] = {}  # line -> comment that is alone on it
@@ -671,6 +675,13 @@ class YamlDocument(Document):
         self._limits = (MAX_ALIAS_NODES, MAX_DEPTH)
         self._step_cache: Optional[int] = None
         self._indentless_cache: Optional[bool] = None
+
+    @property
+    def _where(self) -> Dict[KeyPath, _Where]:
+        if self._where_map is None:
+            self._where_map = {p: _Where(k, n, parent, i) for p, k, n, parent, i in self._places}
+            self._places = []
+        return self._where_map
 
     # -- building ------------------------------------------------------------------
     def _build(self, comp: _Composer, docs: List[Optional[_Node]]) -> None:
@@ -687,7 +698,7 @@ class YamlDocument(Document):
             self.add(Entry((), None, None, self.span(0, 0)))
             return
         self.data = self._visit(root, (), None, None, True)
-        self._where[()] = _Where(None, root, None, 0)
+        self._places.append(((), None, root, None, 0))
 
     def _visit(self, node: _Node, path: KeyPath, key_span: Optional[Span], aliased: Optional[Span],
                register: bool) -> Any:
@@ -724,7 +735,7 @@ class YamlDocument(Document):
         starts = self.index.starts
         entries = self.entries
         by_path = self._by_path
-        where = self._where
+        places = self._places
         for i, item in enumerate(n.items):
             sub = path + (i,)
             if item.kind == "scalar":
@@ -738,7 +749,7 @@ class YamlDocument(Document):
             else:
                 v = self._visit(item, sub, None, None, True)
             value.append(v)
-            where[sub] = _Where(None, item, n, i)
+            places.append((sub, None, item, n, i))
 
     def _fill_plain_map(self, n: _Node, value: Dict[str, Any], path: KeyPath) -> bool:
         """Fill a mapping without merge keys or repeated keys; False (nothing done) for others."""
@@ -757,7 +768,7 @@ class YamlDocument(Document):
         last_line = len(starts) - 1
         entries = self.entries
         by_path = self._by_path
-        where = self._where
+        places = self._places
         j = 0
         for k in keys:
             kn = items[2 * j]
@@ -786,7 +797,7 @@ class YamlDocument(Document):
                 by_path[sub] = entry
             else:
                 v = self._visit(vn, sub, kspan, None, True)
-            where[sub] = _Where(kn, vn, n, j)
+            places.append((sub, kn, vn, n, j))
             value[k] = v
             j += 1
         return True
@@ -844,7 +855,7 @@ class YamlDocument(Document):
                     if shadowed:
                         self.duplicate_keys.append(Entry(sub, v, kspan, self.span(vn.start, vn.end)))
                     else:
-                        self._where[sub] = _Where(kn, vn, n, pair_index[id(kn)])
+                        self._places.append((sub, kn, vn, n, pair_index[id(kn)]))
                         if k in merged:
                             self._overrides.add(sub)
             else:
