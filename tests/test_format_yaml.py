@@ -302,6 +302,31 @@ def test_alias_limit_is_a_parameter() -> None:
     assert "more than 1000 nodes" in info.value.message and info.value.line == 4
 
 
+def test_alias_expansion_count_and_depth_are_exact() -> None:
+    # a: 1 + 3 = 4 nodes, depth 2; b: 1 + (1 + 4) + (1 + 4) + (1 + 3) = 15 nodes, depth 3. Aliases
+    # expand to 4 + 4 (in b) + 15 (*b) + 4 (*a in c) = 27 nodes; c reaches depth 1 + 3 + 1.
+    text = "a: &a [1, 2, 3]\nb: &b {x: *a, y: *a, z: {q: 1}}\nc: [*b, [*a]]\n"
+    assert parse("a.yaml", "yaml", b"", text, False, max_alias_nodes=27).data["c"][1] == [[1, 2, 3]]
+    with pytest.raises(ParseError) as info:
+        parse("a.yaml", "yaml", b"", text, False, max_alias_nodes=26)
+    assert "more than 26 nodes" in info.value.message and (info.value.line, info.value.column) == (3, 10)
+    parse("a.yaml", "yaml", b"", text, False, max_depth=5)
+    with pytest.raises(ParseError) as info:
+        parse("a.yaml", "yaml", b"", text, False, max_depth=4)
+    assert "once aliases are expanded" in info.value.message and (info.value.line, info.value.column) == (3, 5)
+
+
+def test_hash_inside_scalars_and_tags_is_not_a_comment() -> None:
+    text = ("a: x#y # one\nb: 'q # r' # two\nc: \"s\n  # t\" # three\n"
+            "d: !t%23x v #four\ne: |  # five\n  # not a comment\n# six\nf: [g#, h] #seven\n")
+    for loader in (None, yaml.SafeLoader):
+        doc = parse("h.yaml", "yaml", b"", text, False, loader=loader)
+        assert [(c.line, c.column, c.text) for c in doc.comments] == [
+            (1, 8, " one"), (2, 12, " two"), (4, 8, " three"), (5, 13, "four"), (6, 7, " five"), (8, 1, " six"),
+            (9, 12, "seven")]
+        assert doc.data["c"] == "s # t" and doc.data["e"] == "# not a comment\n" and doc.data["f"] == ["g#", "h"]
+
+
 def test_recursive_alias_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as info:
         load(FIXTURES / "recursive_alias.yaml")
