@@ -14,8 +14,8 @@ from typing import Any, List, Sequence, Tuple
 import pytest
 from conftest import broken_notes, corpus_files
 
-from rtlint.document import EditError, ParseError, apply_edits
-from rtlint.formats.toml import TomlDocument, parse, render_value
+from rtlint.document import EditError, ParseError, Span, apply_edits
+from rtlint.formats.toml import TomlDocument, _one_line_span, parse, render_value
 
 try:
     import tomllib
@@ -154,6 +154,11 @@ def test_corpus_file(path: Path) -> None:
 
     lines = [e.span.line for e in doc.entries]
     assert lines == sorted(lines), "entries are not in document order"
+    for e in doc.entries:  # the scanner builds some Spans by hand: they must be ordinary Spans
+        for span in (e.key_span, e.value_span):
+            if span is not None:
+                made = doc.index.span(span.start, span.end)
+                assert type(span) is Span and span == made and vars(span) == vars(made)
     assert len({e.path for e in doc.entries}) == len(doc.entries), "a path has two entries"
 
     checked = 0
@@ -633,3 +638,12 @@ def test_parse_errors_are_readable(text: str, line: int, column: int, words: str
     assert (e.line, e.column) == (line, column)
     assert e.message.startswith("invalid TOML: ") and words in e.message
     assert "(at line" not in e.message and "('" not in e.message
+
+
+def test_hand_built_spans_are_spans() -> None:
+    """_one_line_span fills a Span without calling its __init__; it must stay in step with Span."""
+    made, real = _one_line_span(12, 20, 3, 9), Span(12, 20, 3, 3, 3, 11)
+    assert type(made) is Span and made == real and hash(made) == hash(real) and repr(made) == repr(real)
+    assert list(vars(made).items()) == list(vars(real).items())
+    with pytest.raises(AttributeError):
+        made.start = 0  # type: ignore[misc]

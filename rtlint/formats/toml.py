@@ -79,16 +79,21 @@ _SCALAR = re.compile(
     r"|[A-Za-z0-9_+.:-]+"
 )
 _KEY_TOKEN = r"""[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'"""  # unrolled: no backtracking blow-up
+# a string or scalar on one line (also an array element)
+_ONE_LINE_VALUE = r""""[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|""" + _SCALAR.pattern
+_ELEMENT = re.compile(_ONE_LINE_VALUE)
 # One match per line for the lines real configs are made of: blank or comment-only lines,
-# `key = "string" | 'string' | scalar  # comment` with a one-part key, and `[a."b".c]  # comment`.
-# Anything else (dotted keys, arrays, inline tables, multi-line strings) takes the token scanner.
+# `key = value  # comment` with a one-part key and a string, scalar or one-line array of
+# those as its value, and `[a."b".c]  # comment`. Anything else (dotted keys, nested arrays,
+# inline tables, multi-line strings or arrays) takes the token scanner.
 # Groups: 1-2 blank/comment, 3-5 key/value/comment, 6-9 bracket/key/bracket/comment; a match's
 # lastindex (2, 4-5, 8-9) tells which kind of line it is.
 _LINE = re.compile(
     r"[ \t]*(?:"
     r"(#[^\r\n]*)?(\r?\n|\Z)"
     r"|([A-Za-z0-9_-]+|\"[^\"\\\n]*\"|'[^'\n]*')[ \t]*=[ \t]*"
-    r"(\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\n]*'|" + _SCALAR.pattern + r")"
+    r"(" + _ONE_LINE_VALUE + r"|\[[ \t]*(?:(?:" + _ONE_LINE_VALUE + r")(?:[ \t]*,[ \t]*(?:" + _ONE_LINE_VALUE
+    + r"))*[ \t]*,?[ \t]*)?\])"
     r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
     r"|(\[\[?)[ \t]*((?:" + _KEY_TOKEN + r")(?:[ \t]*\.[ \t]*(?:" + _KEY_TOKEN + r"))*)[ \t]*(\]\]?)"
     r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
@@ -100,6 +105,8 @@ _ERR_POS = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s
 _ERR_TUPLE = re.compile(r"\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+)(?:, (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+))*,?\)")
 
 _MISSING = object()
+_new = object.__new__
+_put = object.__setattr__
 
 
 def _end(pattern: re.Pattern[str], text: str, pos: int) -> int:
@@ -318,6 +325,23 @@ class TomlTable:
     body_end: Optional[int]
 
 
+def _one_line_span(start: int, end: int, line: int, col0: int) -> Span:
+    """Span(start, end, line, start - col0, line, end - col0), a third cheaper.
+
+    The fields are set the way Span's generated __init__ sets them (object.__setattr__,
+    in field order), so the object is the same; tests check it stays in step with Span.
+    The scanner inlines this for its most common line.
+    """
+    s = _new(Span)
+    _put(s, "start", start)
+    _put(s, "end", end)
+    _put(s, "line", line)
+    _put(s, "column", start - col0)
+    _put(s, "end_line", line)
+    _put(s, "end_column", end - col0)
+    return s
+
+
 def _span_maker(doc: Document) -> Any:
     """LineIndex.span without the method-call overhead (it is called for every entry)."""
     return span_maker(doc.index.starts)
@@ -368,6 +392,11 @@ class _Scanner:
         line = 1  # number of the line that starts at pos
         match_line = _LINE.match
         key_parts = _KEY_PART.finditer
+        elements = _ELEMENT.finditer
+        boxes = self.boxes
+        new = object.__new__
+        put = object.__setattr__
+        one_line_span = _one_line_span
         while pos < n:
             m = match_line(text, pos)
             if m is not None:
@@ -384,17 +413,49 @@ class _Scanner:
                     if key[0] in "\"'":
                         key = key[1:-1]  # quoted without escapes
                     path = spath + (key,)
+                    le = m.end()
                     c = m.start(5)
                     if c == -1:
-                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, m.end(), None)
+                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, le, None)
                     else:
                         ce = m.end(5)
-                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, m.end(), (c, ce))
+                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, le, (c, ce))
                         comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
-                    e = Entry(path, table[key], Span(ks, ke, line, ks - pos + 1, line, ke - pos + 1),
-                              Span(vs, ve, line, vs - pos + 1, line, ve - pos + 1))
+                    # both Spans on this line, filled like Span.__init__ does (see _one_line_span)
+                    col0 = pos - 1
+                    kspan = new(Span)
+                    put(kspan, "start", ks)
+                    put(kspan, "end", ke)
+                    put(kspan, "line", line)
+                    put(kspan, "column", ks - col0)
+                    put(kspan, "end_line", line)
+                    put(kspan, "end_column", ke - col0)
+                    vspan = new(Span)
+                    put(vspan, "start", vs)
+                    put(vspan, "end", ve)
+                    put(vspan, "line", line)
+                    put(vspan, "column", vs - col0)
+                    put(vspan, "end_line", line)
+                    put(vspan, "end_column", ve - col0)
+                    value = table[key]
+                    e = Entry(path, value, kspan, vspan)
                     entries.append(e)
                     by_path[path] = e
+                    if text[vs] == "[":  # a one-line array of strings/scalars
+                        box = boxes[path] = _Container(path, vs)
+                        items = box.items
+                        i = 0
+                        for t in elements(text, vs + 1, ve - 1):
+                            es, ee = t.span()
+                            ipath = path + (i,)
+                            e = Entry(ipath, value[i], None, one_line_span(es, ee, line, col0))
+                            entries.append(e)
+                            by_path[ipath] = e
+                            ikv = _KV(ipath, "elem", box, path, (), es, ee, -1, -1, None)
+                            locs[ipath] = ikv
+                            items.append(ikv)
+                            i += 1
+                        box.close = ve - 1
                     locs[path] = kv
                     stmts.append(kv)
                 else:  # [header] or [[header]]
@@ -412,7 +473,7 @@ class _Scanner:
                         comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
                     section, table = self.open_table(
                         parts, spans, pos, start, end, m.end(), m.end(6) - start == 2,
-                        Span(start, end, line, start - pos + 1, line, end - pos + 1))
+                        one_line_span(start, end, line, pos - 1))
                     sections.append(section)
                     spath = section.path
                     stmts = section.stmts
