@@ -327,6 +327,7 @@ class _Node:
         "items",
         "to_string",
         "go_type",
+        "count_id",
     )
 
     @classmethod
@@ -364,9 +365,23 @@ class _Node:
         self.items: Optional[_Node] = _Node.of(items) if isinstance(items, dict) and items else None
         self.to_string = bool(schema.get("x-scalarToString"))
         self.go_type: str = schema.get("x-goType", "")
+        # Nodes that count version keys alike get one id, so version inference shares their memo
+        # even where the minors' sub-schemas differ in what counting ignores (descriptions,
+        # defaults, enums, and the minors named in x-keysInOtherVersions).
+        sig = (
+            self.types,
+            self.closed,
+            self.exact_keys,
+            tuple(sorted((k, v.count_id) for k, v in self.props.items())) if self.props is not None else None,
+            self.additional.count_id if self.additional is not None else None,
+            self.items.count_id if self.items is not None else None,
+            frozenset(k for k, v in self.other.items() if v.get("present") is not None),
+        )
+        self.count_id: int = _count_ids.setdefault(sig, len(_count_ids))
 
 
 _compiled: Dict[int, _Node] = {}
+_count_ids: Dict[Tuple[Any, ...], int] = {}
 
 
 def _json_type(value: Any) -> str:
@@ -446,7 +461,7 @@ def _first_minor(ranges: List[str]) -> Tuple[int, int]:
 
 def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], int]) -> int:
     """count_version_keys below `node`; callers pass only dicts, lists and tuples (scalars hold no keys)."""
-    key = (id(node), id(value))
+    key = (node.count_id, id(value))
     n = memo.get(key)
     if n is not None:
         return n
