@@ -47,7 +47,7 @@ def _pattern(source: str) -> "re.Pattern[str]":
     return p
 
 
-def _tail(path: str) -> Tuple[str, str, str]:
+def path_tail(path: str) -> Tuple[str, str, str]:
     """Name, parent folder name and grandparent name, as pathlib.PurePath gives them (empty when
     absent), without importing pathlib (~2 ms of every run's start-up)."""
     parts = [s for s in path.replace(os.sep, "/").split("/") if s and s != "."]
@@ -57,7 +57,7 @@ def _tail(path: str) -> Tuple[str, str, str]:
 
 def by_path(path: str) -> Optional[str]:
     """The kind implied by a file's name and folder, or None."""
-    name, parent, grandparent = _tail(path)
+    name, parent, grandparent = path_tail(path)
     if parent == "crio.conf.d" or name == "crio.conf":
         return kinds.CRIO
     if name in ("edgecore.yaml", "edgecore.yml"):
@@ -97,7 +97,7 @@ def could_be(path: str) -> bool:
     """Cheap pre-filter for directory walks: names rtlint may read, before opening the file."""
     if by_path(path) is not None:
         return True
-    name = _tail(path)[0]
+    name = path_tail(path)[0]
     dot = name.rfind(".")
     suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # pathlib's suffix rules
     return suffix in (".toml", ".conf", ".yaml", ".yml", ".json", ".sh", ".sls", ".pp", ".j2", ".tmpl", ".TEMPLATE", "") or "config" in name

@@ -170,8 +170,8 @@ def test_walker_errors_carry_the_schema_nodes() -> None:
 
 
 def test_schemas_load_lazily_from_the_tree_and_are_cached() -> None:
-    assert S.schema_file("containerd/v2.json") in (ROOT / "rtlint" / "schemas" / "containerd" / "v2.json",
-                                                   ROOT / "schemas" / "containerd" / "v2.json")
+    assert S.schema_file("containerd/v2.json") in (str(ROOT / "rtlint" / "schemas" / "containerd" / "v2.json"),
+                                                   str(ROOT / "schemas" / "containerd" / "v2.json"))
     assert S.get_validator("crio.json") is S.get_validator("crio.json")
     assert S.load_schema("docker-daemon.json") is S.get_validator("docker-daemon.json").schema
     with pytest.raises(ValueError):

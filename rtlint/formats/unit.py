@@ -331,13 +331,20 @@ class _Reader:
 
     def logical(self, pieces: List[_Piece], reported_line: int) -> None:
         text = self.text
-        chars: List[str] = []
-        offs: List[int] = []
-        for p in pieces:
-            for i in range(p.line.start, p.line.end):
-                chars.append(" " if p.continued and i == p.line.end - 1 else text[i])
-                offs.append(i)
-        joined = "".join(chars)
+        offs: Sequence[int]
+        if len(pieces) == 1 and not pieces[0].continued:
+            # most lines: the logical line is the physical one, offsets map one to one
+            line = pieces[0].line
+            joined = text[line.start:line.end]
+            offs = range(line.start, line.end)
+        else:
+            chars: List[str] = []
+            offs = []
+            for p in pieces:
+                for i in range(p.line.start, p.line.end):
+                    chars.append(" " if p.continued and i == p.line.end - 1 else text[i])
+                    offs.append(i)
+            joined = "".join(chars)
         lo = len(joined) - len(joined.lstrip(WHITESPACE))
         hi = len(joined.rstrip(WHITESPACE))
         if lo >= hi:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import PurePath
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..detect import path_tail
 from ..document import Document, KeyPath
 from ..versions import Version
 
@@ -102,8 +102,8 @@ _FLAT_DROPIN = re.compile(r"(^|_)crio\.conf\.d_")
 
 
 def is_dropin(path: str) -> bool:
-    p = PurePath(path)
-    return p.parent.name == "crio.conf.d" or bool(_FLAT_DROPIN.search(p.name))
+    name, parent, _ = path_tail(path)
+    return parent == "crio.conf.d" or bool(_FLAT_DROPIN.search(name))
 
 
 def is_main_config(path: str) -> bool:
@@ -112,10 +112,10 @@ def is_main_config(path: str) -> bool:
     Drop-ins and files with other names (templates, `10-crio.conf`) may hold only
     some keys; rules that report a missing key leave those to node mode.
     """
-    p = PurePath(path)
     if is_dropin(path):
         return False
-    return p.name == "crio.conf" or p.name.endswith("_crio.conf")
+    name = path_tail(path)[0]
+    return name == "crio.conf" or name.endswith("_crio.conf")
 
 
 def dropin_order(paths: Iterable[str], root: str = DROPIN_DIR) -> List[str]:

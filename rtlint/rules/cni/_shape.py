@@ -9,9 +9,9 @@ is taken from their content.
 """
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any, List, Optional, Tuple
 
+from ...detect import path_tail
 from ...document import Document, KeyPath
 
 LIST = "list"
@@ -24,7 +24,7 @@ _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", 
 
 
 def installed_name(path: str) -> str:
-    name = PurePath(path).name
+    name = path_tail(path)[0]
     low = name.lower()
     for suffix in _TEMPLATE_SUFFIXES:
         if low.endswith(suffix):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 from ...record import dataclass
-from pathlib import PurePath
 from typing import List, Optional, Sequence, Tuple
 
+from ...detect import path_tail
 from ...document import Document, Entry, Span
 from ...execline import Command, CommandLineError, Token, split_commands
 
@@ -36,13 +36,13 @@ class ExecLine:
 
 
 def file_name(doc: Document) -> str:
-    return PurePath(doc.path).name
+    return path_tail(doc.path)[0]
 
 
 def is_dropin(doc: Document) -> bool:
     """A drop-in (`foo.service.d/*.conf`): settings it lacks may come from the main unit."""
-    p = PurePath(doc.path)
-    return p.name.endswith(".conf") or p.parent.name.endswith(".d")
+    name, parent, _ = path_tail(doc.path)
+    return name.endswith(".conf") or parent.endswith(".d")
 
 
 def exec_lines(doc: Document, programs: Sequence[str]) -> List[ExecLine]:
@@ -64,7 +64,7 @@ def exec_lines(doc: Document, programs: Sequence[str]) -> List[ExecLine]:
 
 def is_cri_dockerd_socket(doc: Document) -> bool:
     name = file_name(doc)
-    parent = PurePath(doc.path).parent.name
+    parent = path_tail(doc.path)[1]
     if name.endswith(CRI_DOCKERD_SOCKETS) or parent in tuple(s + ".d" for s in CRI_DOCKERD_SOCKETS):
         return True
     data = doc.data if isinstance(doc.data, dict) else {}

@@ -13,7 +13,6 @@ counts as reporting its problems.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
@@ -285,6 +284,8 @@ def close_keys(key: str, candidates: Sequence[str], cutoff: float = SUGGEST_CUTO
     Like difflib.get_close_matches, cheap upper bounds skip most candidates
     before the real ratio is computed.
     """
+    import difflib  # only when there is an unknown key to match
+
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(key.lower())
     out: List[Tuple[float, str]] = []

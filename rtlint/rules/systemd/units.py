@@ -10,9 +10,9 @@ is not matched: the rules cannot know which unit it extends.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from typing import List, Optional, Tuple
 
+from ...detect import path_tail
 from ...document import Entry
 from ...execline import CommandLineError, split_commands
 from ...formats.unit import UnitDocument
@@ -33,8 +33,7 @@ SERVICE_TYPES = ("simple", "exec", "forking", "oneshot", "dbus", "notify", "idle
 
 def unit_of(path: str) -> Optional[Tuple[str, bool]]:
     """(unit name, is a drop-in) for a file of one of the runtime units, else None."""
-    p = PurePath(path)
-    name, parent = p.name, p.parent.name
+    name, parent, _ = path_tail(path)
     for unit in RUNTIME_UNITS:
         if parent == unit + ".d" and name.endswith(".conf"):
             return unit, True
