@@ -42,15 +42,21 @@ class Settings:
     def ignored_for(self, path: str) -> List[str]:
         """Rule selectors that per-file-ignores applies to this path."""
         out: List[str] = []
+        table = self.values.get("per-file-ignores")
+        if not table:
+            return out  # the common case: no relative path to work out for every file
         rel = _relative(path, self.base)
-        for pattern, codes in self.values.get("per-file-ignores", {}).items():
+        for pattern, codes in table.items():
             if _match(rel, pattern):
                 out.extend(codes)
         return out
 
     def excluded(self, path: str) -> bool:
+        patterns = self.values.get("exclude")
+        if not patterns:
+            return False
         rel = _relative(path, self.base)
-        return any(_match(rel, p) for p in self.values.get("exclude", []))
+        return any(_match(rel, p) for p in patterns)
 
 
 def _relative(path: str, base: str) -> str:
