@@ -6,7 +6,6 @@ the engine decides whether and when to apply it.
 """
 from __future__ import annotations
 
-import textwrap
 from .record import dataclass, field
 from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
@@ -35,11 +34,37 @@ class Example:
     unsafe: bool = False
 
 
+def dedent(text: str) -> str:
+    """textwrap.dedent, without importing textwrap: every rule module builds its examples at import,
+    and textwrap's import (it compiles its word-splitting regexes) costs each run ~1-2 ms."""
+    lines = text.split("\n")
+    margin: Optional[str] = None
+    for i, line in enumerate(lines):
+        rest = line.lstrip(" \t")
+        if not rest:
+            lines[i] = ""  # whitespace-only lines become empty, as textwrap does
+            continue
+        indent = line[:len(line) - len(rest)]
+        if margin is None or indent.startswith(margin):
+            margin = indent if margin is None else margin
+        elif margin.startswith(indent):
+            margin = indent
+        else:
+            n = 0
+            while margin[n] == indent[n]:
+                n += 1
+            margin = margin[:n]
+    if margin:
+        cut = len(margin)
+        lines = [line[cut:] if line.startswith(margin) else line for line in lines]
+    return "\n".join(lines)
+
+
 def example(filename: str, text: str, line: int = 0, column: int = 0, fixed: Optional[str] = None,
             unsafe: bool = False, **options: Any) -> Example:
     """Build an Example from indented triple-quoted text."""
-    body = textwrap.dedent(text).lstrip("\n")
-    fixed_body = textwrap.dedent(fixed).lstrip("\n") if fixed is not None else None
+    body = dedent(text).lstrip("\n")
+    fixed_body = dedent(fixed).lstrip("\n") if fixed is not None else None
     return Example(filename, body, line, column, fixed_body, tuple(sorted(options.items())), unsafe)
 
 
@@ -59,7 +84,7 @@ class NodeExample:
 def node_example(files: Dict[str, str], path: str = "", line: int = 0, column: int = 0,
                  fixed: Optional[Dict[str, str]] = None, unsafe: bool = False, **options: Any) -> NodeExample:
     def clean(t: str) -> str:
-        return textwrap.dedent(t).lstrip("\n")
+        return dedent(t).lstrip("\n")
     return NodeExample(tuple((k, clean(v)) for k, v in files.items()), path, line, column,
                        tuple((k, clean(v)) for k, v in (fixed or {}).items()), tuple(sorted(options.items())), unsafe)
 

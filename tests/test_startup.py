@@ -12,7 +12,7 @@ import pytest
 from rtlint import detect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HEAVY_ROOTS = ("pathlib", "tempfile", "shutil", "difflib", "json", "dataclasses", "inspect")
+HEAVY_ROOTS = ("pathlib", "tempfile", "shutil", "difflib", "json", "dataclasses", "inspect", "textwrap")
 
 
 def _modules_after(args: list, cwd: str) -> set:
@@ -37,7 +37,7 @@ def test_checking_one_file_imports_no_heavy_module(tmp_path, name: str, text: st
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")  # no [tool.rtlint]
     loaded = _modules_after(["check", name], str(tmp_path))
     assert "rtlint.engine" in loaded, "the run did not happen"
-    heavy = {"dataclasses", "inspect", "pathlib", "tempfile", "shutil", "difflib", "multiprocessing",
+    heavy = {"dataclasses", "inspect", "pathlib", "tempfile", "shutil", "difflib", "multiprocessing", "textwrap",
              "rtlint.node.run"}
     if not name.endswith(".toml"):
         heavy |= {"tomllib", "tomli"}
@@ -93,3 +93,18 @@ def test_pyproject_prefilter_never_misses_a_table(tmp_path, text: str) -> None:
     if has_table:
         assert settings._mentions_rtlint(str(f))
     assert settings._mentions_rtlint(str(f)) == has_table or "[tool]" in text
+
+
+def test_dedent_matches_textwrap() -> None:
+    """rule.dedent stands in for textwrap.dedent when rule modules build their examples."""
+    import random
+    import textwrap
+
+    from rtlint.rule import dedent
+
+    cases = ["", "\n", "  a\n    b\n", "\ta\n\t\tb\n  \n", "  a\n\tb\n", "    x\n  \n  y", "  \r\n  a\n",
+             "a\n  b", " \t a\n \t b\n \t", "\n        [Service]\n        ExecStart=/x\n        "]
+    rng = random.Random(7)
+    cases += ["".join(rng.choice(" \t\na\r#") for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in cases:
+        assert dedent(text) == textwrap.dedent(text), repr(text)
