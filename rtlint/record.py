@@ -4,8 +4,8 @@ Why: pre-commit starts rtlint once per commit, so its start-up is most of what a
 user waits for. Importing `dataclasses` pulls in inspect, ast, dis and tokenize
 (~5 ms), and each decorated class then costs 0.1-0.3 ms to build; rtlint has ~40
 record classes, ~25 of them on every run's import path. This module generates the
-same methods from one small source string per class, with the behaviour rtlint
-relies on and nothing else:
+__init__ from one small source string per class (the other methods are shared
+functions), with the behaviour rtlint relies on and nothing else:
 
 - `__init__` taking the fields in order (base-class fields first), defaults and
   `field(default_factory=...)`, then calling `__post_init__()` when the class has one;
@@ -83,35 +83,73 @@ def _build(cls: type, frozen: bool, order: bool) -> type:
         body.append("_set(self, %r, %s)" % (name, value) if frozen else "self.%s = %s" % (name, value))
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
-    mine = "(" + "".join("self.%s, " % n for n in names) + ")"
-    theirs = "(" + "".join("other.%s, " % n for n in names) + ")"
-    src = ["def __init__(self, %s):\n    %s\n" % (", ".join(params), "\n    ".join(body) or "pass"),
-           "def __repr__(self):\n    return self.__class__.__qualname__ + '(' + %s + ')'\n" % (
-               " + ', ' + ".join("%r + repr(self.%s)" % (n + "=", n) for n in names) or "''"),
-           "def __eq__(self, other):\n    if other.__class__ is self.__class__:\n"
-           "        return %s == %s\n    return NotImplemented\n" % (mine, theirs)]
+    src = "def __init__(self, %s):\n    %s\n" % (", ".join(params), "\n    ".join(body) or "pass")
+    made: dict = {}
+    exec(src, env, made)  # noqa: S102 - source built above from the class's own field names
+    # Only __init__ is generated (it is on every hot path); the other methods are shared ones that
+    # read __record_names__, which keeps building a class cheap.
+    made.update(__repr__=_repr, __eq__=_eq)
     if frozen:
-        src.append("def __hash__(self):\n    return hash(%s)\n" % mine)
-        src.append("def __setattr__(self, name, value):\n    raise _Frozen('cannot assign to field %r' % name)\n")
-        src.append("def __delattr__(self, name):\n    raise _Frozen('cannot delete field %r' % name)\n")
+        made.update(__hash__=_hash, __setattr__=_frozen_set, __delattr__=_frozen_del)
     if order:
-        for op, sym in (("lt", "<"), ("le", "<="), ("gt", ">"), ("ge", ">=")):
-            src.append("def __%s__(self, other):\n    if other.__class__ is self.__class__:\n"
-                       "        return %s %s %s\n    return NotImplemented\n" % (op, mine, sym, theirs))
+        made.update(__lt__=_lt, __le__=_le, __gt__=_gt, __ge__=_ge)
     own_hash = cls.__dict__.get("__hash__", _MISSING)
     explicit_hash = not (own_hash is _MISSING or (own_hash is None and "__eq__" in cls.__dict__))
-    made: dict = {}
-    exec("".join(src), env, made)  # noqa: S102 - source built above from the class's own field names
     for name, fn in made.items():
         if name == "__hash__":
             if explicit_hash:
                 continue
         elif name in cls.__dict__ and name not in ("__setattr__", "__delattr__"):
             continue
-        fn.__qualname__ = "%s.%s" % (cls.__qualname__, name)
+        if name == "__init__":
+            fn.__qualname__ = "%s.__init__" % cls.__qualname__
         setattr(cls, name, fn)
     if not frozen and not explicit_hash:
         cls.__hash__ = None  # type: ignore[assignment]  # like dataclasses: mutable and compared by value
     cls.__record_fields__ = specs  # type: ignore[attr-defined]
+    cls.__record_names__ = tuple(names)  # type: ignore[attr-defined]
     cls.__match_args__ = tuple(names)  # type: ignore[attr-defined]
     return cls
+
+
+def _values(obj: object) -> tuple:
+    return tuple([getattr(obj, n) for n in obj.__record_names__])  # type: ignore[attr-defined]
+
+
+def _repr(self: object) -> str:
+    return "%s(%s)" % (self.__class__.__qualname__,
+                       ", ".join("%s=%r" % (n, getattr(self, n)) for n in self.__record_names__))  # type: ignore
+
+
+def _eq(self: object, other: object) -> object:
+    if other.__class__ is self.__class__:
+        return _values(self) == _values(other)
+    return NotImplemented
+
+
+def _hash(self: object) -> int:
+    return hash(_values(self))
+
+
+def _frozen_set(self: object, name: str, value: object) -> None:
+    raise FrozenInstanceError("cannot assign to field %r" % name)
+
+
+def _frozen_del(self: object, name: str) -> None:
+    raise FrozenInstanceError("cannot delete field %r" % name)
+
+
+def _lt(self: object, other: object) -> object:
+    return _values(self) < _values(other) if other.__class__ is self.__class__ else NotImplemented
+
+
+def _le(self: object, other: object) -> object:
+    return _values(self) <= _values(other) if other.__class__ is self.__class__ else NotImplemented
+
+
+def _gt(self: object, other: object) -> object:
+    return _values(self) > _values(other) if other.__class__ is self.__class__ else NotImplemented
+
+
+def _ge(self: object, other: object) -> object:
+    return _values(self) >= _values(other) if other.__class__ is self.__class__ else NotImplemented
