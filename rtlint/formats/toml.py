@@ -66,7 +66,6 @@ _WSNL = re.compile(r"[ \t\r\n]*")
 _COMMENT = re.compile(r"#[^\r\n]*")
 # rest of a line after a statement (or a whole blank/comment line): ws, comment, line break
 _EOL = re.compile(r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)")
-_KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]+|\\.)*"|'[^'\n]*'""")
 _SIMPLE_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
 _DOT = re.compile(r"[ \t]*\.[ \t]*")
 _EQ = re.compile(r"[ \t]*=[ \t]*")
@@ -80,6 +79,7 @@ _SCALAR = re.compile(
 )
 _KEY_TOKEN = r"""[A-Za-z0-9_-]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'"""  # unrolled: no backtracking blow-up
 # a string or scalar on one line (also an array element)
+_KEY_PART = re.compile(_KEY_TOKEN)
 _ONE_LINE_VALUE = r""""[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|""" + _SCALAR.pattern
 _ELEMENT = re.compile(_ONE_LINE_VALUE)
 # One match per line for the lines real configs are made of: blank or comment-only lines,
@@ -397,6 +397,8 @@ class _Scanner:
         new = object.__new__
         put = object.__setattr__
         one_line_span = _one_line_span
+        # header key text -> (its table's path, the table, key parts, part spans from the key start)
+        seen: Dict[str, Tuple[KeyPath, Any, List[str], List[Tuple[int, int]]]] = {}
         while pos < n:
             m = match_line(text, pos)
             if m is not None:
@@ -462,18 +464,36 @@ class _Scanner:
                     start = m.start(6)
                     ks, ke = m.span(7)
                     end = m.end(8)
-                    parts: List[str] = []
-                    spans: List[Tuple[int, int]] = []
-                    for t in key_parts(text, ks, ke):
-                        part = t.group()
-                        parts.append(_unquote_key(part) if part[0] in "\"'" else part)
-                        spans.append(t.span())
+                    aot = m.end(6) - start == 2
                     c = m.start(9)
                     if c != -1:
                         comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
-                    section, table = self.open_table(
-                        parts, spans, pos, start, end, m.end(), m.end(6) - start == 2,
-                        one_line_span(start, end, line, pos - 1))
+                    # `[a.b.c]` after `[a.b]`: start from a.b's table instead of walking from the root
+                    keytext = text[ks:ke]
+                    head, _, tail = keytext.rpartition(".")
+                    parent = seen.get(head) if head and tail[-1] not in "\"'" and tail[0] not in " \t" else None
+                    if parent is not None:
+                        ppath, pobj, parts, rel = parent
+                        parts = parts + [tail]
+                        rel = rel + [(ke - len(tail) - ks, ke - ks)]
+                        spans = [(a + ks, b + ks) for a, b in rel]
+                        section, table = self.open_table(
+                            parts, spans, pos, start, end, m.end(), aot,
+                            one_line_span(start, end, line, pos - 1), ppath, pobj)
+                    else:
+                        parts = []
+                        spans = []
+                        for t in key_parts(text, ks, ke):
+                            part = t.group()
+                            parts.append(_unquote_key(part) if part[0] in "\"'" else part)
+                            spans.append(t.span())
+                        rel = [(a - ks, b - ks) for a, b in spans]
+                        section, table = self.open_table(
+                            parts, spans, pos, start, end, m.end(), aot,
+                            one_line_span(start, end, line, pos - 1))
+                    if aot:  # [[a]] moves a's index on: remembered paths through it are stale
+                        seen.clear()
+                    seen[keytext] = (section.path, table, parts, rel)
                     sections.append(section)
                     spath = section.path
                     stmts = section.stmts
@@ -544,14 +564,25 @@ class _Scanner:
         return self.open_table(parts, spans, line_start, start, end, m.end(), aot, self.span(start, end))
 
     def open_table(self, parts: List[str], spans: List[Tuple[int, int]], line_start: int, start: int,
-                   end: int, line_end: int, aot: bool, hspan: Span) -> Tuple[_Section, Any]:
-        """Record a header whose key parts are known; returns its section and table."""
+                   end: int, line_end: int, aot: bool, hspan: Span, parent: KeyPath = (),
+                   parent_table: Any = None) -> Tuple[_Section, Any]:
+        """Record a header whose key parts are known; returns its section and table.
+
+        `parent`/`parent_table`, when given, are the resolved path and table of all
+        parts but the last (known from an earlier header).
+        """
         doc = self.doc
         tabs = self.tabs
-        obj: Any = doc.data
-        path: KeyPath = ()
         last = len(parts) - 1
-        for i in range(last):
+        if parent_table is not None:
+            obj: Any = parent_table
+            path: KeyPath = parent
+            first = last
+        else:
+            obj = doc.data
+            path = ()
+            first = 0
+        for i in range(first, last):
             part = parts[i]
             obj = obj[part]
             path = path + (part,)
