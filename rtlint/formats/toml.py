@@ -7,10 +7,12 @@ every finding and runs over whole fleets of files.
 
 How positions are obtained: `tomllib` (`tomli` before 3.11) parses the text
 first and is the sole authority on validity and on values (`doc.data`). A
-small scanner then walks the same text with compiled regexes, one token at a
-time (keys, strings, scalars, brackets), and records where every header, key
-and value sits. Since the text is already known to be valid TOML the scanner
-never has to diagnose anything; it only has to find token ends, which is why
+small scanner then walks the same text with compiled regexes and records where
+every header, key and value sits. Most lines of real configs (blank, comment,
+`[header]`, `key = "string"`, scalar or short array) are taken whole by one
+regex match; anything else goes one token at a time (keys, strings, scalars,
+brackets). Since the text is already known to be valid TOML the scanner never
+has to diagnose anything; it only has to find token ends, which is why
 multi-line strings holding `#`, `[` or `=` cannot confuse it. Values for each
 Entry are taken from `doc.data` by path, not re-decoded.
 
@@ -28,8 +30,9 @@ inline tables another member. Deleting a table removes its header, body and
 sub-tables; an implicit parent left with no content disappears with it, since
 it has no text of its own. A comment block directly above a key moves with it.
 
-Speed (CPython 3.11, one core): the 241-line `containerd config default` output
-parses in about 2 ms, of which about 0.7 ms is tomllib.
+Speed (CPython 3.11, one core): a generated ~250-line containerd config.toml
+parses in about 1.55 ms, of which about 0.75 ms is tomllib; most of the rest is
+the ~200 Entries and ~350 Spans a file of that size needs.
 """
 from __future__ import annotations
 
