@@ -15,16 +15,43 @@ KeyPath = Tuple[Union[str, int], ...]
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class Span:
-    """A range of the decoded text; lines and columns are 1-based, ends exclusive."""
+try:
+    from _collections import _tuplegetter  # what namedtuple's fields use (CPython 3.8+)
+except ImportError:  # pragma: no cover - other interpreters
+    from operator import itemgetter
 
-    start: int
-    end: int
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    def _tuplegetter(index: int, doc: str) -> Any:  # type: ignore[misc]
+        return property(itemgetter(index), doc=doc)
+
+_tuple_new = tuple.__new__
+
+
+class Span(tuple):
+    """A range of the decoded text; lines and columns are 1-based, ends exclusive.
+
+    A tuple with named fields rather than a frozen record: readers build a few hundred Spans
+    per file, and a tuple is built 2-5x faster (readers in hot loops call
+    `tuple.__new__(Span, (start, end, line, column, end_line, end_column))` directly), while
+    staying immutable, hashable and cheap to pickle back from worker processes.
+    """
+
+    __slots__ = ()
+    start = _tuplegetter(0, "offset of the first character")
+    end = _tuplegetter(1, "offset after the last character")
+    line = _tuplegetter(2, "1-based line of start")
+    column = _tuplegetter(3, "1-based column of start")
+    end_line = _tuplegetter(4, "1-based line of end")
+    end_column = _tuplegetter(5, "1-based column of end")
+    __match_args__ = ("start", "end", "line", "column", "end_line", "end_column")
+
+    def __new__(cls, start: int, end: int, line: int, column: int, end_line: int, end_column: int) -> "Span":
+        return _tuple_new(cls, (start, end, line, column, end_line, end_column))
+
+    def __getnewargs__(self) -> Tuple[int, ...]:
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        return "Span(start=%r, end=%r, line=%r, column=%r, end_line=%r, end_column=%r)" % tuple(self)
 
 
 class LineIndex:

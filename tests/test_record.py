@@ -82,3 +82,23 @@ def test_inheritance_explicit_methods_and_field_order() -> None:
             a: int = 1
             b: int  # type: ignore[misc]
 
+
+
+def test_span_is_a_named_immutable_tuple() -> None:
+    """Span is built in readers' hot loops as a tuple; it must still behave as the record it replaced."""
+    import copy
+    import pickle
+
+    from rtlint.document import Span
+
+    s = Span(3, 9, 1, 4, 2, 1)
+    assert (s.start, s.end, s.line, s.column, s.end_line, s.end_column) == (3, 9, 1, 4, 2, 1)
+    assert s == Span(start=3, end=9, line=1, column=4, end_line=2, end_column=1) and hash(s) == hash(Span(*s))
+    assert tuple.__new__(Span, (3, 9, 1, 4, 2, 1)) == s
+    assert repr(s) == "Span(start=3, end=9, line=1, column=4, end_line=2, end_column=1)"
+    assert pickle.loads(pickle.dumps(s)) == s and type(pickle.loads(pickle.dumps(s))) is Span
+    assert copy.deepcopy(s) == s and type(copy.copy(s)) is Span
+    with pytest.raises(AttributeError):
+        s.line = 5  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Span(1, 2, 3)  # type: ignore[call-arg]

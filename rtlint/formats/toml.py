@@ -108,8 +108,7 @@ _ERR_POS = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s
 _ERR_TUPLE = re.compile(r"\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+)(?:, (?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+))*,?\)")
 
 _MISSING = object()
-_new = object.__new__
-_put = object.__setattr__
+_new = tuple.__new__  # Span is a tuple subclass: build it without Span.__new__'s frame
 
 
 def _end(pattern: re.Pattern[str], text: str, pos: int) -> int:
@@ -329,20 +328,8 @@ class TomlTable:
 
 
 def _one_line_span(start: int, end: int, line: int, col0: int) -> Span:
-    """Span(start, end, line, start - col0, line, end - col0), a third cheaper.
-
-    The fields are set the way Span's generated __init__ sets them (object.__setattr__,
-    in field order), so the object is the same; tests check it stays in step with Span.
-    The scanner inlines this for its most common line.
-    """
-    s = _new(Span)
-    _put(s, "start", start)
-    _put(s, "end", end)
-    _put(s, "line", line)
-    _put(s, "column", start - col0)
-    _put(s, "end_line", line)
-    _put(s, "end_column", end - col0)
-    return s
+    """Span(start, end, line, start - col0, line, end - col0), built without Span.__new__'s frame."""
+    return _new(Span, (start, end, line, start - col0, line, end - col0))
 
 
 def _span_maker(doc: Document) -> Any:
@@ -397,8 +384,7 @@ class _Scanner:
         key_parts = _KEY_PART.finditer
         elements = _ELEMENT.finditer
         boxes = self.boxes
-        new = object.__new__
-        put = object.__setattr__
+        new = _new
         one_line_span = _one_line_span
         # header key text -> (its table's path, the table, key parts, part spans from the key start)
         seen: Dict[str, Tuple[KeyPath, Any, List[str], List[Tuple[int, int]]]] = {}
@@ -426,22 +412,10 @@ class _Scanner:
                         ce = m.end(5)
                         kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, le, (c, ce))
                         comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
-                    # both Spans on this line, filled like Span.__init__ does (see _one_line_span)
+                    # both Spans on this line (see _one_line_span)
                     col0 = pos - 1
-                    kspan = new(Span)
-                    put(kspan, "start", ks)
-                    put(kspan, "end", ke)
-                    put(kspan, "line", line)
-                    put(kspan, "column", ks - col0)
-                    put(kspan, "end_line", line)
-                    put(kspan, "end_column", ke - col0)
-                    vspan = new(Span)
-                    put(vspan, "start", vs)
-                    put(vspan, "end", ve)
-                    put(vspan, "line", line)
-                    put(vspan, "column", vs - col0)
-                    put(vspan, "end_line", line)
-                    put(vspan, "end_column", ve - col0)
+                    kspan = new(Span, (ks, ke, line, ks - col0, line, ke - col0))
+                    vspan = new(Span, (vs, ve, line, vs - col0, line, ve - col0))
                     value = table[key]
                     e = Entry(path, value, kspan, vspan)
                     entries.append(e)
