@@ -89,6 +89,7 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _LOADER = yaml.SafeLoader
 
+_new_span = tuple.__new__  # Span is a tuple subclass; hot loops skip Span.__new__
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = Resolver()
@@ -744,7 +745,8 @@ class YamlDocument(Document):
                 a = bisect_right(starts, s) - 1
                 b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
                 v = item.value
-                entry = Entry(sub, v, None, Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
+                vspan = _new_span(Span, (s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
+                entry = Entry(sub, v, None, vspan)
                 entries.append(entry)
                 by_path[sub] = entry
             else:
@@ -780,18 +782,18 @@ class YamlDocument(Document):
             ls = starts[a]
             nxt = starts[a + 1] if a < last_line else len(self.text) + 1
             if e < nxt:
-                kspan = Span(s, e, a + 1, s - ls + 1, a + 1, e - ls + 1)
+                kspan = _new_span(Span, (s, e, a + 1, s - ls + 1, a + 1, e - ls + 1))
             else:
                 b = bisect_right(starts, e, a if e > s else 0) - 1
-                kspan = Span(s, e, a + 1, s - ls + 1, b + 1, e - starts[b] + 1)
+                kspan = _new_span(Span, (s, e, a + 1, s - ls + 1, b + 1, e - starts[b] + 1))
             if vn.kind == "scalar":
                 s, e = vn.start, vn.end
                 if e < nxt and s >= ls:
-                    vspan = Span(s, e, a + 1, s - ls + 1, a + 1, e - ls + 1)
+                    vspan = _new_span(Span, (s, e, a + 1, s - ls + 1, a + 1, e - ls + 1))
                 else:
                     a = bisect_right(starts, s) - 1
                     b = a if e == s else bisect_right(starts, e, a if e > s else 0) - 1
-                    vspan = Span(s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1)
+                    vspan = _new_span(Span, (s, e, a + 1, s - starts[a] + 1, b + 1, e - starts[b] + 1))
                 v = vn.value
                 entry = Entry(sub, v, kspan, vspan)
                 entries.append(entry)
