@@ -111,10 +111,9 @@ def _mentions_rtlint(path: str) -> bool:
 
 
 def _read(path: str) -> Dict[str, Any]:
-    try:
-        import tomllib  # type: ignore[import-not-found]
-    except ImportError:  # Python < 3.11
-        import tomli as tomllib  # type: ignore[no-redef]
+    from .formats._tomlreader import toml_reader
+
+    tomllib = toml_reader()
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)

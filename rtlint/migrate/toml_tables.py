@@ -13,10 +13,9 @@ from ..document import Edit, KeyPath
 from ..formats.toml import TomlDocument, render_key
 from . import MigrateError
 
-try:
-    import tomllib as _toml
-except ImportError:  # Python < 3.11
-    import tomli as _toml  # type: ignore[no-redef]
+from ..formats._tomlreader import toml_reader
+
+_toml = toml_reader()
 
 _KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
 _DOT = re.compile(r"[ \t]*\.[ \t]*")
