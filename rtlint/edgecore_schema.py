@@ -298,7 +298,7 @@ def fitting_versions(document: Any) -> List[str]:
     For guessing the release a file was written for when the user did not say;
     several minors tie when the file uses no version-specific key.
     """
-    memo: Dict[Tuple[int, int], int] = {}
+    memo: Dict[Tuple[int, int], Any] = {}
     counts = {v: get_validator(v).count_version_keys(document, memo) for v in available_versions()}
     best = min(counts.values()) if counts else 0
     return [v for v, n in counts.items() if n == best]
@@ -328,6 +328,7 @@ class _Node:
         "to_string",
         "go_type",
         "count_id",
+        "version_keys",
     )
 
     @classmethod
@@ -378,6 +379,7 @@ class _Node:
             frozenset(k for k, v in self.other.items() if v.get("present") is not None),
         )
         self.count_id: int = _count_ids.setdefault(sig, len(_count_ids))
+        self.version_keys: FrozenSet[str] = sig[-1]  # keys only other minors read
 
 
 _compiled: Dict[int, _Node] = {}
@@ -459,8 +461,13 @@ def _first_minor(ranges: List[str]) -> Tuple[int, int]:
     return int(a), int(b)
 
 
-def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], int]) -> int:
-    """count_version_keys below `node`; callers pass only dicts, lists and tuples (scalars hold no keys)."""
+def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
+    """count_version_keys below `node`; callers pass only dicts, lists and tuples (scalars hold no keys).
+
+    Version inference asks this of twelve minors for the same document, so what depends on the
+    document alone (each mapping's key names and which values are collections) is worked out once
+    per mapping, and each minor then counts its version keys with a set intersection and descends
+    only into collections."""
     key = (node.count_id, id(value))
     n = memo.get(key)
     if n is not None:
@@ -474,28 +481,46 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], int]) -> int:
             sub = node.items
             n = sum(_count(sub, item, memo) for item in value if isinstance(item, _CONTAINERS))
     elif jt == "object":
+        info = memo.get((-1, id(value)))
+        if info is None:
+            info = memo[(-1, id(value))] = _mapping_info(value)
+        names, unique, nested = info
         props = node.props or {}
         additional = node.additional
-        for k, item in value.items():
-            name = k if type(k) is str else _key_text(k)
+        counting = additional is None and node.closed and not node.exact_keys
+        if counting and node.version_keys:
+            folded = node.folded
+            hits = (names & node.version_keys) if unique else [m for m in names if m in node.version_keys]
+            for name in hits:
+                if name not in props and folded.get(name.lower()) is None:
+                    n += 1
+        for name, item in nested:
             sub = props.get(name)
             if sub is None:
                 if additional is not None:
                     sub = additional
-                elif not node.closed or node.exact_keys:
+                elif not counting:
                     continue
                 else:
                     exact = node.folded.get(name.lower())
                     if exact is None:
-                        elsewhere = node.other.get(name)
-                        if elsewhere is not None and elsewhere["present"] is not None:
-                            n += 1
-                        continue
+                        continue  # counted above if it is a version key; nothing to descend into
                     sub = props[exact]
-            if isinstance(item, _CONTAINERS):
-                n += _count(sub, item, memo)
+            n += _count(sub, item, memo)
     memo[key] = n
     return n
+
+
+def _mapping_info(value: Dict[Any, Any]) -> Tuple[Any, bool, List[Tuple[str, Any]]]:
+    """(key names, whether they are distinct, [(name, value) for values that are collections])."""
+    if all(type(k) is str for k in value):
+        names: Any = value.keys()
+        unique = True
+    else:
+        names = [_key_text(k) for k in value]
+        unique = False
+    nested = [(k if type(k) is str else _key_text(k), v) for k, v in value.items() if isinstance(v, _CONTAINERS)]
+    return names, unique, nested
 
 
 _CONTAINERS = (dict, list, tuple)
@@ -515,7 +540,7 @@ class EdgecoreValidator:
         self._check(self.root, document, (), errors)
         return errors
 
-    def count_version_keys(self, document: Any, memo: Optional[Dict[Tuple[int, int], int]] = None) -> int:
+    def count_version_keys(self, document: Any, memo: Optional[Dict[Tuple[int, int], Any]] = None) -> int:
         """How many keys of `document` only other minors read: what `validate` reports as
         removed / added-later / other-version, counted by the same descent without building errors
         (version inference asks this of every minor). The count depends only on the compiled node
