@@ -248,13 +248,24 @@ def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
     here: KeyPath = ()
     entry: Optional[Entry] = doc.entry(()) if doc.has(()) else None
     for name in path:
-        matches = [c for c in doc.children(here) if isinstance(c.path[-1], str)
-                   and c.path[-1].lower() == name.lower()]
+        matches = _folded_children(doc, here).get(name.lower())
         if not matches:
             return None
         entry = max(matches, key=lambda c: c.path[-1])  # type: ignore[arg-type,return-value]
         here = entry.path
     return entry
+
+
+def _folded_children(doc: Document, here: KeyPath) -> Dict[str, List[Entry]]:
+    """The children of `here` with string keys, by lower-cased key (built once per table)."""
+    def build() -> Dict[str, List[Entry]]:
+        out: Dict[str, List[Entry]] = {}
+        for c in doc.children(here):
+            last = c.path[-1]
+            if isinstance(last, str):
+                out.setdefault(last.lower(), []).append(c)
+        return out
+    return _memo(doc, ("children", here), build)  # type: ignore[no-any-return]
 
 
 def written_path(doc: Document, path: Sequence[str]) -> KeyPath:
