@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from . import __version__, kinds
 
@@ -51,7 +51,12 @@ class _Formatter(argparse.HelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
-def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
+def build_parser(with_migrate: bool = True, only: Optional[str] = None) -> argparse.ArgumentParser:
+    """The command line. With `only`, just that command's parser is built (every add_argument
+    costs argparse a formatter and translation lookups; a pre-commit run needs one command)."""
+    def want(name: str) -> bool:
+        return only is None or only == name
+
     parser = argparse.ArgumentParser(prog="rtlint", formatter_class=_Formatter, description=(
         "Lint and fix the container-runtime configuration of KubeEdge edge nodes."))
     parser.add_argument("--version", action="version", version=f"rtlint {__version__}")
@@ -63,6 +68,29 @@ def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
     add_parser = sub.add_parser
     sub.add_parser = lambda *a, **kw: add_parser(*a, formatter_class=_Formatter, **kw)  # type: ignore[method-assign]
 
+    if want("check"):
+        _check_parser(sub, common)
+    if want("node"):
+        _node_parser(sub, common)
+    if want("explain"):
+        _explain_parser(sub, common)
+    if want("migrate"):
+        if with_migrate:
+            from .migrate import cli as migrate_cli
+
+            migrate_cli.add_parser(sub, [common])
+        else:  # its options are only read when the command is migrate: keep other runs' start-up light
+            sub.add_parser("migrate", help="carry edgecore.yaml or containerd's config.toml to a newer release")
+    if want("rules"):
+        r = sub.add_parser("rules", help="list the rules")
+        r.add_argument("--format", choices=("text", "json"), default="text")
+    if want("rule"):
+        r1 = sub.add_parser("rule", help="explain one rule")
+        r1.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def _check_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     c = sub.add_parser("check", parents=[common], help="check files and folders", description=(
         "Check config files (folders are searched; folders laid out like a node, etc/..., are checked "
         "as nodes). Nothing is written unless --fix is given."))
@@ -75,6 +103,8 @@ def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
                    help="skip named files that are not a kind rtlint reads (for pre-commit) instead of reporting them")
     _add_run_options(c)
 
+
+def _node_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     n = sub.add_parser("node", parents=[common], help="check one edge node: every runtime file, across files",
                        description="Read every file that decides how EdgeCore talks to its runtime, work out the "
                                    "effective values, and report where they disagree. Nothing is written unless "
@@ -84,6 +114,8 @@ def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
                    help="do not ask installed programs for their versions (only done when --root is /)")
     _add_run_options(n)
 
+
+def _explain_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     e = sub.add_parser("explain", parents=[common], help="from an error message to its config causes",
                        description="Name the configuration problems that produce an error message pasted "
                                    "from journalctl or kubectl describe, then look for them on the node.")
@@ -95,19 +127,6 @@ def build_parser(with_migrate: bool = True) -> argparse.ArgumentParser:
     e.add_argument("--kubeedge-version", metavar="X.Y[.Z]")
     e.add_argument("--containerd-version", metavar="X.Y[.Z]")
     e.add_argument("--crio-version", metavar="X.Y[.Z]")
-
-    if with_migrate:
-        from .migrate import cli as migrate_cli
-
-        migrate_cli.add_parser(sub, [common])
-    else:  # its options are only read when the command is migrate: keep other runs' start-up light
-        sub.add_parser("migrate", help="carry edgecore.yaml or containerd's config.toml to a newer release")
-
-    r = sub.add_parser("rules", help="list the rules")
-    r.add_argument("--format", choices=("text", "json"), default="text")
-    r1 = sub.add_parser("rule", help="explain one rule")
-    r1.add_argument("rule", metavar="CODE|NAME")
-    return parser
 
 
 def _add_run_options(c: argparse.ArgumentParser) -> None:
@@ -531,7 +550,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     gc.set_threshold(50_000, 20, 100)
     words = list(sys.argv[1:] if argv is None else argv)
     command = next((w for w in words if not w.startswith("-")), None)
-    parser = build_parser(with_migrate=command == "migrate")
+    # a known command gets only its own parser; anything else (no command, a typo, --help) all of them
+    parser = build_parser(with_migrate=command == "migrate", only=command if command in COMMANDS else None)
     args = parser.parse_args(words)
     if not args.command:
         parser.print_help()
