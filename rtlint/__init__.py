@@ -1,11 +1,13 @@
 """rtlint: lint and fix the container-runtime configuration of KubeEdge edge nodes."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Optional
+
     from .document import Document
 
 

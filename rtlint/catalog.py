@@ -1,7 +1,9 @@
 """The rule catalog as data and as prose: drives `rtlint rules`, `rtlint rule` and docs/rules.md."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List
 
 from .rule import Example, Rule
 from .rules import ALL_RULES

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import os
-from typing import Dict, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Tuple
 
 from . import kinds
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import bisect
 from .record import dataclass, field
-from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 
-KeyPath = Tuple[Union[str, int], ...]
+if TYPE_CHECKING:
+    KeyPath = Tuple[Union[str, int], ...]
+else:
+    KeyPath = tuple  # the precise alias is for type checkers; at run time only the name is imported
 
 _MISSING = object()
 

@@ -38,9 +38,14 @@ import math
 import os
 import re
 import _thread  # the lock without threading's import (start-up)
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
-PathT = Tuple[Union[str, int], ...]
+if TYPE_CHECKING:
+    PathT = Tuple[Union[str, int], ...]
+else:
+    PathT = tuple  # the precise alias is for type checkers only
 
 # Plain os.path strings: pathlib's import (urllib.parse, ipaddress) costs each run ~2 ms.
 _HERE = os.path.dirname(os.path.realpath(__file__))

@@ -8,7 +8,9 @@ breaking fix is dropped (and reported). Files that do not parse are never fixed.
 from __future__ import annotations
 
 from .record import dataclass, field
-from typing import Iterable, List, Optional, Sequence, Set, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import rules as registry
 from .document import Document, ParseError, Span, apply_edits

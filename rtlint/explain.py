@@ -15,7 +15,9 @@ import math
 import re
 from collections import Counter
 from .record import dataclass
-from typing import Dict, List, Sequence, Set
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, List, Sequence, Set
 
 from .rule import Rule
 

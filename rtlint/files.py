@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 from .record import dataclass
-from typing import Iterator, List, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Sequence
 
 from . import detect
 

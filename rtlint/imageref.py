@@ -15,7 +15,9 @@ image comes from Docker Hub (`docker.io`).
 from __future__ import annotations
 
 import re
-from typing import Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Optional
 
 _ALNUM = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|[-]+)"

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import re
 from .record import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Tuple
 
 from .versions import Version
 

@@ -1,7 +1,9 @@
 """The file kinds rtlint knows, and which reader (format) each one uses."""
 from __future__ import annotations
 
-from typing import Dict
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict
 
 CONTAINERD = "containerd"
 CRIO = "crio"

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from .record import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import edgecore_schema as es
 from .document import Document, Entry, KeyPath

@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import os
 import stat
-from typing import Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Optional
 
 from . import detect, kinds
 from .document import Document

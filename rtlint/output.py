@@ -4,7 +4,9 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from typing import IO, Any, Dict, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import IO, Any, Dict, Sequence
 
 from .rule import Finding
 

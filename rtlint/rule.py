@@ -7,7 +7,9 @@ the engine decides whether and when to apply it.
 from __future__ import annotations
 
 from .record import dataclass, field
-from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Dict, Iterator, List, Optional, Tuple
 
 from .document import Document, Edit, Span
 from .versions import ALL, Range, Version

@@ -5,7 +5,9 @@ input the same way (a finding, never a traceback).
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence, Union
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Callable, Optional, Sequence, Union
 
 from . import detect
 from . import rules as registry

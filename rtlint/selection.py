@@ -1,7 +1,9 @@
 """Which rules run: --select/--ignore take codes, code prefixes (CTD, CTD0) and kebab names."""
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Sequence
 
 from .rule import Rule
 

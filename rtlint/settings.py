@@ -11,7 +11,9 @@ import fnmatch
 import os
 import re
 from .record import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 from .record import dataclass
-from typing import Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?")
 

@@ -8,7 +8,9 @@ The results are identical to `LineIndex.span` and `Document.children`; only the 
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Callable, Dict, Iterator, List, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, List, Sequence
 
 from rtlint.document import Document, Entry, KeyPath, Span
 

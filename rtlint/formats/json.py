@@ -36,7 +36,9 @@ import unicodedata
 from collections import Counter
 from ..record import dataclass, field
 from json.decoder import scanstring as _scanstring
-from typing import Any, Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 from rtlint.document import (
     Document,

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from ..record import dataclass
-from typing import List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 from rtlint.document import Comment, Document, Edit, EditError
 from rtlint.formats._fast import doc_children, doc_span

@@ -49,7 +49,9 @@ import math
 import re
 from bisect import bisect_right
 from ..record import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ._tomlreader import toml_reader
 

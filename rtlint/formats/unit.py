@@ -49,7 +49,9 @@ from __future__ import annotations
 
 import re
 from ..record import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..document import Comment, Document, Edit, EditError, Entry, KeyPath, ParseError
 from ._fast import doc_children, doc_span

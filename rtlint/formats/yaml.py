@@ -59,7 +59,9 @@ from __future__ import annotations
 import bisect
 from bisect import bisect_right
 from ..record import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import yaml
 from yaml.constructor import SafeConstructor

@@ -16,7 +16,9 @@ return a `Result` (original document, migrated text, notes); they raise
 from __future__ import annotations
 
 from ..record import dataclass, field
-from typing import List, Optional, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import List, Optional, Sequence
 
 from .. import kinds
 from ..document import Document, Edit, EditError, ParseError, apply_edits

@@ -11,7 +11,9 @@ import argparse
 import difflib
 import os
 import sys
-from typing import Any, List, Sequence, TextIO
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, List, Sequence, TextIO
 
 from .. import kinds
 from ..atomic import write_atomic

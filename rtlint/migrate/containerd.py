@@ -37,7 +37,9 @@ version 2 file), which containerd ignores there, gets that older step too.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, List, Set
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Set
 
 from ..document import Document, KeyPath
 from ..formats.toml import TomlDocument, render_value

@@ -8,7 +8,9 @@ unknown or forbidden in the new one).
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict
 
 from .. import schema as rs
 from ..document import Document, KeyPath

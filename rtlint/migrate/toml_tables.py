@@ -7,7 +7,9 @@ fresh. The TOML reader gives the header's span; its key parts are read here.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, List, Sequence, Tuple
 
 from ..document import Edit, KeyPath
 from ..formats.toml import TomlDocument, render_key

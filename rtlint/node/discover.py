@@ -9,7 +9,9 @@ from __future__ import annotations
 import glob
 import os
 from ..record import dataclass, field
-from typing import Dict, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional
 
 EDGECORE = "/etc/kubeedge/config/edgecore.yaml"
 CONTAINERD = "/etc/containerd/config.toml"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import posixpath
 from ..record import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .. import kinds
 from ..document import Document, Entry, ParseError, Span

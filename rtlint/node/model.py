@@ -15,7 +15,9 @@ from __future__ import annotations
 import glob
 import os
 from ..record import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 from .. import kinds
 from ..document import Document, Entry, KeyPath, ParseError

@@ -3,7 +3,9 @@ given, kept apart from node mode's engine so that checking plain files never imp
 from __future__ import annotations
 
 import os
-from typing import Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Optional
 
 NODE_MARKERS = ("etc/kubeedge/config/edgecore.yaml", "etc/containerd/config.toml", "etc/crio/crio.conf",
                 "etc/crio/crio.conf.d", "etc/docker/daemon.json")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 from ..record import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from .. import engine
 from .. import rules as registry

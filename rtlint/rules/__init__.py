@@ -7,7 +7,9 @@ load everything on first use.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, List, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Tuple
 
 from ..rule import Rule
 from . import general

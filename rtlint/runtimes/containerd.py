@@ -8,7 +8,9 @@ into `io.containerd.server.v1.*` plugins. A file with no `version` is v1.
 from __future__ import annotations
 
 from ..record import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 from ..document import Document, KeyPath
 from ..versions import Version

@@ -9,7 +9,9 @@ is taken from their content.
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Tuple
 
 from ...detect import path_tail
 from ...document import Document, KeyPath

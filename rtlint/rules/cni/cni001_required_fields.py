@@ -1,7 +1,9 @@
 """CNI001: a CNI config lacks a field libcni needs (name, plugins, type), or has it with the wrong type."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ... import kinds
 from ...document import Document, KeyPath

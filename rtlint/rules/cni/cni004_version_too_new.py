@@ -1,7 +1,9 @@
 """CNI004: `cniVersion` 1.1.0 with a runtime whose libcni cannot read 1.1.0 results."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ... import kinds
 from ...document import Document, Edit, EditError

@@ -1,7 +1,9 @@
 """Rules for containerd files: one module per rule, listed here in code order."""
 from __future__ import annotations
 
-from typing import Tuple, Type
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Tuple, Type
 
 from ...rule import Rule
 from . import (

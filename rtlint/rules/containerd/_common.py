@@ -7,7 +7,9 @@ same key twice).
 from __future__ import annotations
 
 from ...record import dataclass
-from typing import Any, List, Optional, Set, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, List, Optional, Set, Tuple
 
 from ...document import Document, Edit, EditError, KeyPath, Span
 from ...formats.toml import render_path

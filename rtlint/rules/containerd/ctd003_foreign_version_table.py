@@ -1,7 +1,9 @@
 """CTD003: a plugin table (or CRI key) written for another config version than the file declares."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ... import kinds
 from ...document import Document, Edit

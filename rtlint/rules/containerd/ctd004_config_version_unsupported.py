@@ -1,7 +1,9 @@
 """CTD004: a `version` value containerd cannot read, or one the node's containerd is too old for."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ... import kinds
 from ...document import Document

@@ -1,7 +1,9 @@
 """CTD009: a sandbox (pause) image written where containerd does not read it."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple
 
 from ... import kinds
 from ...document import Document, Edit

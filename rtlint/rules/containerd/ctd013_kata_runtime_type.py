@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ... import kinds
 from ...document import Document

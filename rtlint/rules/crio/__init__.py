@@ -1,7 +1,9 @@
 """Rules for crio files: one module per rule, listed here in code order."""
 from __future__ import annotations
 
-from typing import Tuple, Type
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Tuple, Type
 
 from ...rule import Rule
 from . import (crio001_conmon_cgroup_mismatch, crio002_cgroup_manager_mismatch, crio003_containerd_keys_in_crio,

@@ -1,7 +1,9 @@
 """Small helpers shared by the CRI-O rules: walking settings by table, and where to point."""
 from __future__ import annotations
 
-from typing import Callable, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Callable, Iterator, List, Optional, Tuple
 
 from ...document import Document, Edit, EditError, Entry, KeyPath, Span
 from ...runtimes import crio

@@ -1,7 +1,9 @@
 """CRIO001: conmon_cgroup (or a handler's monitor_cgroup) that CRI-O rejects for its cgroup manager."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ... import kinds
 from ...document import Document, Entry

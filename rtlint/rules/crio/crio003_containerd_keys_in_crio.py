@@ -1,7 +1,9 @@
 """CRIO003: containerd tables and keys in a CRI-O file, which CRI-O ignores."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, Optional
 
 from ... import kinds
 from ...document import Document, Entry

@@ -1,7 +1,9 @@
 """CRIO004: a CRI-O setting written in a table where CRI-O does not read it."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Tuple
 
 from ... import kinds
 from ...document import Document, Edit, Entry, KeyPath

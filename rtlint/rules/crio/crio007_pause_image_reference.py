@@ -1,7 +1,9 @@
 """CRIO007: `pause_image` is not an image reference, so CRI-O refuses to start."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import imageref, kinds
 from ...document import Document

@@ -1,7 +1,9 @@
 """DKR002: Docker's cgroup driver is not the node's cgroup driver."""
 from __future__ import annotations
 
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ... import kinds
 from ...document import Document, Edit, EditError

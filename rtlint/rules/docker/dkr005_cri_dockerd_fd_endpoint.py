@@ -1,7 +1,9 @@
 """DKR005: cri-dockerd listens on `fd://` but its unit does not make sure systemd hands it a socket."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import kinds
 from ...document import Document

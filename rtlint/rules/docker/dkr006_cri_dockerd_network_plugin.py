@@ -1,7 +1,9 @@
 """DKR006: cri-dockerd's --network-plugin is not `cni`."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import kinds
 from ...document import Document

@@ -1,7 +1,9 @@
 """DKR007: cri-dockerd's --pod-infra-container-image is not an image reference."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import imageref, kinds
 from ...document import Document, EditError

@@ -6,7 +6,9 @@ one under every candidate release.
 """
 from __future__ import annotations
 
-from typing import Tuple, Type
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Tuple, Type
 
 from ...rule import Rule
 from . import (

@@ -3,7 +3,9 @@ spans for key paths, and edits that give up quietly when the YAML cannot take th
 from __future__ import annotations
 
 from ...record import dataclass
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from ... import kinds
 from ...document import Document, Edit, EditError, Entry, KeyPath, Span

@@ -1,7 +1,9 @@
 """EC001: a key edgecore does not know; it is silently ignored."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional, Tuple
 
 from ...document import Document, KeyPath
 from ...edgecore_schema import get_validator

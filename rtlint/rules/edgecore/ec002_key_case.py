@@ -1,7 +1,9 @@
 """EC002: a key that matches a field only when case is ignored."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...rule import WARNING, Context, Finding, Rule, example

@@ -1,7 +1,9 @@
 """EC003: a value of the wrong type (or null, a bad duration, a number out of range)."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...edgecore_schema import get_validator

@@ -1,7 +1,9 @@
 """EC004: a YAML number or boolean where edgecore expects a string."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...rule import WARNING, Context, Finding, Rule, example

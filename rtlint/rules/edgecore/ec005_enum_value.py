@@ -1,7 +1,9 @@
 """EC005: a value outside its allowed set (cgroupDriver, mqttMode, mqttQOS)."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ...document import Document
 from ...rule import ERROR, Context, Finding, Rule, example

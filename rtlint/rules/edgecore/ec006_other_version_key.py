@@ -1,7 +1,9 @@
 """EC006: a key that only other KubeEdge releases read (removed, or added later)."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import lookup, validates_as, written_path

@@ -1,7 +1,9 @@
 """EC007: a v1alpha1 (KubeEdge <= 1.11) edged key in a file read by v1alpha2 edgecore."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import format_minors, lookup, validates_as, written_path

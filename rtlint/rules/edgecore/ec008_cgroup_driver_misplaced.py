@@ -1,7 +1,9 @@
 """EC008: `modules.edged.cgroupDriver` (v1alpha1 place) is ignored; the driver comes from tailoredKubeletConfig."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import TAILORED, effective_runtime, written_path

@@ -1,7 +1,9 @@
 """EC009: `modules.edged.remoteRuntimeEndpoint`/`remoteImageEndpoint` on KubeEdge 1.16+, where they are shadowed or ignored."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import EDGED, TAILORED, effective_runtime, is_dockershim, lookup, minor_key, resolve, \

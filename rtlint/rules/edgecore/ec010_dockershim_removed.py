@@ -1,7 +1,9 @@
 """EC010: dockershim (containerRuntime: docker, dockershim.sock) on KubeEdge 1.14+."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List
 
 from ...document import Document, Entry
 from ...kubeedge import CONTAINERD_SOCKET, CRI_DOCKERD_SOCKET, EDGED, effective_runtime, is_dockershim, lookup, \

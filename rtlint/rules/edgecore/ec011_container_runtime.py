@@ -1,7 +1,9 @@
 """EC011: `modules.edged.containerRuntime` is not a runtime type the release accepts (or missing on 1.12)."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import EDGED, effective_runtime, is_dockershim, lookup, resolve, written_path

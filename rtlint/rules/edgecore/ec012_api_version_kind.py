@@ -1,7 +1,9 @@
 """EC012: apiVersion/kind are not `edgecore.config.kubeedge.io/v1alpha2` / `EdgeCore`."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import API_VERSION, KIND, resolve

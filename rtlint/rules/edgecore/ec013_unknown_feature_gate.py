@@ -1,7 +1,9 @@
 """EC013: a top-level featureGates name this edgecore does not know; edgecore refuses to start."""
 from __future__ import annotations
 
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ...document import Document
 from ...rule import ERROR, Context, Finding, Rule, example

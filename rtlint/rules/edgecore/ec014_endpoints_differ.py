@@ -1,7 +1,9 @@
 """EC014: the runtime endpoint and the image endpoint edgecore uses are different sockets."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ...document import Document, Edit
 from ...kubeedge import effective_runtime, resolve, same_socket, socket_path, written_path

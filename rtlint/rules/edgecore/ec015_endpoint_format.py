@@ -1,7 +1,9 @@
 """EC015: a CRI endpoint edged cannot dial as written (no unix:// scheme, unix://relative, npipe, tcp, empty)."""
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Dict, Iterator, List, Optional, Tuple
 
 from ...document import Document, Edit, Entry
 from ...kubeedge import effective_runtime, minor_key, resolve

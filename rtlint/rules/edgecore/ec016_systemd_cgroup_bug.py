@@ -1,7 +1,9 @@
 """EC016: the systemd cgroup driver on a KubeEdge patch release whose keadm could not handle it."""
 from __future__ import annotations
 
-from typing import Iterator, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional, Tuple
 
 from ...document import Document
 from ...kubeedge import effective_runtime, resolve

@@ -1,7 +1,9 @@
 """EC017: KubeEdge 1.15+ talking to containerd older than 1.6 (no CRI v1)."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...kubeedge import effective_runtime, is_containerd, resolve

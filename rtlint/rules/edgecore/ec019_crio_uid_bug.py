@@ -1,7 +1,9 @@
 """EC019: CRI-O newer than 1.29.2 with a KubeEdge release whose keadm sandbox has no uid."""
 from __future__ import annotations
 
-from typing import Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, Optional
 
 from ...document import Document
 from ...kubeedge import effective_runtime, resolve, socket_path

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from ...record import dataclass
-from typing import List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 from ... import kinds
 from ...document import Document, Edit, EditError, Span

@@ -1,7 +1,9 @@
 """KEA001: `keadm join --runtimetype` that the target keadm/KubeEdge release does not accept."""
 from __future__ import annotations
 
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ...document import Document, Edit
 from ...keadm import socket_runtime

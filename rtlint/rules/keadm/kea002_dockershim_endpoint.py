@@ -1,7 +1,9 @@
 """KEA002: --remote-runtime-endpoint names dockershim's socket where nothing serves it, or Docker's API socket."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...keadm import endpoint_path

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ...document import Document, Edit
 from ...rule import ERROR, INFO, WARNING, Context, Finding, Rule, example

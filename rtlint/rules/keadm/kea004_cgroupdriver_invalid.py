@@ -1,7 +1,9 @@
 """KEA004: keadm join --cgroupdriver with a value keadm refuses."""
 from __future__ import annotations
 
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ...document import Document, Edit
 from ...rule import ERROR, Context, Finding, Rule, example

@@ -1,7 +1,9 @@
 """KEA005: keadm join's cgroup driver (given or default) differs from the node's runtime."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...rule import ERROR, Context, Finding, Rule, example

@@ -1,7 +1,9 @@
 """KEA006: keadm join's runtime type and endpoint contradict each other (dockershim would take a CRI socket)."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ...document import Document
 from ...keadm import socket_runtime

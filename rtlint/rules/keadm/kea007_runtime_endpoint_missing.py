@@ -1,7 +1,9 @@
 """KEA007: the script sets up CRI-O or cri-dockerd, but keadm join keeps its containerd endpoint."""
 from __future__ import annotations
 
-from typing import Iterator, List
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ...document import Document
 from ...keadm import Analysis

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Tuple
 
 from ...document import Document
 from ...rule import WARNING, Context, Finding, Rule, example

@@ -1,7 +1,9 @@
 """Cross-file rules, run by node mode over all files of one node."""
 from __future__ import annotations
 
-from typing import Tuple, Type
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Tuple, Type
 
 from ...rule import Rule
 from . import (node001_endpoint_runtime_missing, node002_cgroup_driver_mismatch, node003_endpoint_socket_mismatch,

@@ -1,7 +1,9 @@
 """Where a node rule reports a problem that belongs to a runtime rather than to one key."""
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Optional, Tuple
 
 from ...document import Document, Span
 from ._common import intended, setting_span

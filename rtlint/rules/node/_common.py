@@ -1,7 +1,9 @@
 """What node rules share: edgecore's intended runtime settings and re-labelled per-file findings."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from ...document import Document, Span
 from ...rule import Context, Finding, Fix, Rule

@@ -1,7 +1,9 @@
 """NODE001: edgecore's runtime endpoint names a runtime that is not on the node."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ...rule import ERROR, Context, Finding, Fix, NodeRule, node_example
 from ._common import EDGECORE_PATH, intended, setting_span

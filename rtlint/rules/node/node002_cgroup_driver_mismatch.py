@@ -1,7 +1,9 @@
 """NODE002: the runtime's cgroup driver differs from edgecore's."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ... import rules as registry
 from ...rule import ERROR, Context, Finding, NodeRule, node_example

@@ -1,7 +1,9 @@
 """NODE003: edgecore dials a socket the runtime does not listen on."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional, Tuple
 
 from ...rule import ERROR, Context, Finding, Fix, NodeRule, node_example
 from ...runtimes import containerd as ctd

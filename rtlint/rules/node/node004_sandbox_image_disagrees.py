@@ -1,7 +1,9 @@
 """NODE004: edgecore's podSandboxImage differs from the runtime's pause image."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ... import rules as registry
 from ...rule import WARNING, Context, Finding, Fix, NodeRule, node_example

@@ -1,7 +1,9 @@
 """NODE006: Kata Containers is installed but the runtime has no Kata handler."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ...rule import WARNING, Context, Finding, NodeRule, node_example
 from ...runtimes import containerd as ctd

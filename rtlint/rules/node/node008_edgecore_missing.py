@@ -1,7 +1,9 @@
 """NODE008: a node tree without edgecore.yaml."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ...document import Span
 from ...rule import WARNING, Context, Finding, NodeRule, node_example

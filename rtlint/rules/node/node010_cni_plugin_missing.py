@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List, Optional
 
 from ...rule import ERROR, Context, Finding, Fix, NodeRule, node_example
 from ._anchor import LABEL, runtime_anchor

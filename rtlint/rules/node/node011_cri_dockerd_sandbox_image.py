@@ -1,7 +1,9 @@
 """NODE011: cri-dockerd's pause image is not edgecore's podSandboxImage."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional
 
 from ... import imageref
 from ...document import EditError

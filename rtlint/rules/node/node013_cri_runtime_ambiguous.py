@@ -1,7 +1,9 @@
 """NODE013: several CRI runtimes on one node, or an endpoint at a runtime that serves no CRI."""
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List, Optional
 
 from ...document import EditError
 from ...rule import ERROR, WARNING, Context, Finding, Fix, NodeRule, node_example

@@ -1,7 +1,9 @@
 """NODE014: /etc/crictl.yaml talks to another runtime than edgecore (or is missing on a multi-runtime node)."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from ...document import Span
 from ...rule import WARNING, Context, Finding, NodeRule, node_example

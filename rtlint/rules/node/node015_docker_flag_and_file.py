@@ -1,7 +1,9 @@
 """NODE015: a daemon.json setting also given as a dockerd flag in docker.service (dockerd will not start)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ...document import EditError, Entry
 from ...execline import Token

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ... import kinds
 from ...document import Document, Edit, EditError, KeyPath, Span

@@ -1,7 +1,9 @@
 """CRIO010: a key or table CRI-O does not have, which it ignores without a message."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ... import kinds
 from ...document import Document, Edit, KeyPath

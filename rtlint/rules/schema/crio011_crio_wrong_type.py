@@ -1,7 +1,9 @@
 """CRIO011: a CRI-O setting has a value of the wrong type, or one outside its allowed set."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import kinds
 from ...document import Document

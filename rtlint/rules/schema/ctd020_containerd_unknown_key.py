@@ -1,7 +1,9 @@
 """CTD020: a key or table containerd does not read at that place, for the file's config version."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ... import kinds
 from ...document import Document, Edit, KeyPath

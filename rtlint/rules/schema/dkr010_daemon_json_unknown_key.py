@@ -1,7 +1,9 @@
 """DKR010: a daemon.json key dockerd does not know (fatal), has removed (fatal), or accepts but ignores."""
 from __future__ import annotations
 
-from typing import Iterator, List, Optional
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator, List, Optional
 
 from ... import kinds
 from ...document import Document, Edit, KeyPath

@@ -1,7 +1,9 @@
 """DKR011: a daemon.json value of the wrong JSON type, or outside its allowed set: dockerd does not start."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import kinds
 from ...document import Document

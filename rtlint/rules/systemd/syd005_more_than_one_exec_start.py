@@ -1,7 +1,9 @@
 """SYD005: more than one ExecStart= command in a service that is not Type=oneshot."""
 from __future__ import annotations
 
-from typing import Iterator
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from ... import kinds
 from ...document import Document

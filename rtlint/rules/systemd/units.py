@@ -10,7 +10,9 @@ is not matched: the rules cannot know which unit it extends.
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
+TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
 
 from ...detect import path_tail
 from ...document import Entry
