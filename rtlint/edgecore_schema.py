@@ -187,13 +187,18 @@ _REF = "$node"
 _SUBS = ("additionalProperties", "items")
 
 
+# Annotations the validator never reads; the bundle leaves them out (a quarter of its size).
+RUNTIME_DROPS = ("description", "title", "$schema", "$id", "x-present", "x-kubeedgeVersion")
+
+
 def make_bundle(schemas: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
-    """{"versions": {minor: node index}, "nodes": [...]}: each distinct sub-schema once, children as refs."""
+    """{"versions": {minor: node index}, "nodes": [...]}: each distinct sub-schema once, children as refs,
+    without the annotations in RUNTIME_DROPS."""
     nodes: List[Dict[str, Any]] = []
     seen: Dict[str, int] = {}
 
     def intern(schema: Dict[str, Any]) -> int:
-        flat = dict(schema)
+        flat = {k: v for k, v in schema.items() if k not in RUNTIME_DROPS}
         props = flat.get("properties")
         if isinstance(props, dict):
             flat["properties"] = {k: {_REF: intern(v)} for k, v in props.items()}
@@ -265,10 +270,23 @@ def available_versions() -> List[str]:
 
 _lock = _thread.RLock()
 _validators: Dict[str, EdgecoreValidator] = {}
+_published: Dict[str, Dict[str, Any]] = {}
 
 
 def load_schema(version: str) -> Dict[str, Any]:
-    """The parsed JSON Schema for a minor (cached and shared between minors; do not mutate)."""
+    """The published JSON Schema for a minor, as in schemas/edgecore/ (cached; do not mutate)."""
+    v = normalize_version(version)
+    with _lock:
+        runtime_schema(v)  # the same check for an unknown minor
+        cached = _published.get(v)
+        if cached is None:
+            cached = _published[v] = _read_json(_schema_files()[v])
+        return cached
+
+
+def runtime_schema(version: str) -> Dict[str, Any]:
+    """What the validator compiles for a minor: the published schema without RUNTIME_DROPS, from the
+    bundle, its sub-schemas shared with the other minors (do not mutate)."""
     v = normalize_version(version)
     with _lock:
         bundle = _get_bundle()
@@ -285,7 +303,7 @@ def get_validator(version: str) -> EdgecoreValidator:
     with _lock:
         cached = _validators.get(v)
         if cached is None:
-            cached = _validators[v] = EdgecoreValidator(load_schema(v), v)
+            cached = _validators[v] = EdgecoreValidator(runtime_schema(v), v)
     return cached
 
 
@@ -818,6 +836,7 @@ __all__ = [
     "format_path",
     "get_validator",
     "load_schema",
+    "runtime_schema",
     "make_bundle",
     "render_bundle",
     "normalize_version",
