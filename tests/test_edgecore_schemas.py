@@ -92,7 +92,7 @@ def test_catalog_regenerates_identically(shared: Path, tmp_path: Path) -> None:
 
 def test_schemas_regenerate_identically(tmp_path: Path) -> None:
     gen = _module("gen_edgecore_schemas")
-    bundle = tmp_path.parent / (tmp_path.name + "-bundle.json")
+    bundle = tmp_path.parent / (tmp_path.name + "-bundle.py")
     gen.main(["--catalog", str(ROOT / "rtlint" / "data" / "edgecore_catalog.json"), "--out", str(tmp_path),
               "--bundle", str(bundle)])
     assert bundle.read_bytes() == Path(es.BUNDLE).read_bytes(), "run tools/gen_edgecore_schemas.py and commit the result"

@@ -46,6 +46,8 @@ def test_checking_one_file_imports_no_heavy_module(tmp_path, name: str, text: st
         heavy |= {"tomllib", "tomli"}
     if name.endswith(".service"):
         heavy |= {"json", "yaml", "rtlint.edgecore_schema"}
+    if name.endswith(".yaml"):
+        heavy |= {"json"}  # the edgecore schemas are a generated Python module
     assert not (heavy & loaded), sorted(heavy & loaded)
 
 

@@ -21,7 +21,7 @@ validators ignore:
                       name, where an unknown name stops edgecore
 
 Output is deterministic: sorted keys, 1-space indent, trailing newline.
-It also writes rtlint/data/edgecore_bundle.json: the same schemas in one file with each
+It also writes rtlint/data/edgecore_bundle.py: the same schemas in one file with each
 distinct sub-schema stored once, which is what rtlint loads at run time.
 Usage: python tools/gen_edgecore_schemas.py [--catalog PATH] [--out DIR] [--bundle FILE]
 """
@@ -37,7 +37,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CATALOG = ROOT / "rtlint" / "data" / "edgecore_catalog.json"
 DEFAULT_OUT = ROOT / "schemas" / "edgecore"
-DEFAULT_BUNDLE = ROOT / "rtlint" / "data" / "edgecore_bundle.json"
+DEFAULT_BUNDLE = ROOT / "rtlint" / "data" / "edgecore_bundle.py"
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -307,7 +307,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def bundle_text(texts: Dict[str, str]) -> str:
-    """rtlint/data/edgecore_bundle.json: what rtlint reads at run time (see rtlint.edgecore_schema)."""
+    """rtlint/data/edgecore_bundle.py: what rtlint reads at run time (see rtlint.edgecore_schema)."""
     sys.path.insert(0, str(ROOT))
     from rtlint.edgecore_schema import make_bundle, render_bundle
 
