@@ -215,6 +215,7 @@ def make_bundle(schemas: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
         return seen[key]
 
     versions = {v: intern(schemas[v]) for v in sorted(schemas, key=lambda v: tuple(int(x) for x in v.split(".")))}
+    _count_classes(nodes)
     return {"versions": versions, "nodes": nodes}
 
 
@@ -341,6 +342,9 @@ def fitting_versions(document: Any) -> List[str]:
 
 
 class _Node:
+    """One compiled sub-schema. Its children compile on first use: a one-file run that infers the
+    version visits only the parts of twelve schemas that the file's keys lead to."""
+
     __slots__ = (
         "schema",
         "types",
@@ -349,15 +353,16 @@ class _Node:
         "pattern",
         "minimum",
         "maximum",
-        "props",
+        "_props",
         "folded",
-        "additional",
+        "_additional",
         "closed",
         "other",
         "legacy",
         "exact_keys",
         "unknown_kind",
-        "items",
+        "_items",
+        "_ready",
         "to_string",
         "go_type",
         "count_id",
@@ -386,37 +391,82 @@ class _Node:
         self.minimum = schema.get("minimum")
         self.maximum = schema.get("maximum")
         props = schema.get("properties")
-        self.props: Optional[Dict[str, _Node]] = {k: _Node.of(v) for k, v in props.items()} if props is not None else None
-        self.folded = {k.lower(): k for k in self.props} if self.props else {}
+        self.folded = {k.lower(): k for k in props} if props else {}
         ap = schema.get("additionalProperties", True)
         self.closed = ap is False
-        self.additional: Optional[_Node] = _Node.of(ap) if isinstance(ap, dict) and ap else None
         self.other: Dict[str, Dict[str, Any]] = schema.get("x-keysInOtherVersions", {})
         self.legacy: Dict[str, Optional[str]] = schema.get("x-legacyV1alpha1Keys", {})
         self.exact_keys = bool(schema.get("x-exactKeys"))
         self.unknown_kind: str = schema.get("x-unknownKeyKind", "unknown-key")
-        items = schema.get("items")
-        self.items: Optional[_Node] = _Node.of(items) if isinstance(items, dict) and items else None
         self.to_string = bool(schema.get("x-scalarToString"))
         self.go_type: str = schema.get("x-goType", "")
-        # Nodes that count version keys alike get one id, so version inference shares their memo
-        # even where the minors' sub-schemas differ in what counting ignores (descriptions,
-        # defaults, enums, and the minors named in x-keysInOtherVersions).
+        self._ready = False
+        # Nodes that count version keys alike share one id (worked out by make_bundle), so version
+        # inference shares their memo even where the minors' sub-schemas differ in what counting
+        # ignores (defaults, enums, the minors named in x-keysInOtherVersions). Without it, a node
+        # is only like itself.
+        self.count_id: int = schema.get(COUNT_CLASS, -1 - id(schema))
+        self.version_keys: FrozenSet[str] = _version_keys(schema)  # keys only other minors read
+
+    def _compile_children(self) -> None:
+        schema = self.schema
+        props = schema.get("properties")
+        self._props = {k: _Node.of(v) for k, v in props.items()} if props is not None else None
+        ap = schema.get("additionalProperties", True)
+        self._additional = _Node.of(ap) if isinstance(ap, dict) and ap else None
+        items = schema.get("items")
+        self._items = _Node.of(items) if isinstance(items, dict) and items else None
+        self._ready = True
+
+    @property
+    def props(self) -> Optional[Dict[str, "_Node"]]:
+        if not self._ready:
+            self._compile_children()
+        return self._props
+
+    @property
+    def additional(self) -> Optional["_Node"]:
+        if not self._ready:
+            self._compile_children()
+        return self._additional
+
+    @property
+    def items(self) -> Optional["_Node"]:
+        if not self._ready:
+            self._compile_children()
+        return self._items
+
+
+COUNT_CLASS = "x-rtlintCountClass"
+
+
+def _version_keys(schema: Dict[str, Any]) -> FrozenSet[str]:
+    return frozenset(k for k, v in schema.get("x-keysInOtherVersions", {}).items() if v.get("present") is not None)
+
+
+def _count_classes(nodes: List[Dict[str, Any]]) -> None:
+    """Give each bundle node the id of its class under count_version_keys: the same types, closedness,
+    exact keys, version keys and (by class) children. Children come before their parents in `nodes`."""
+    classes: Dict[Tuple[Any, ...], int] = {}
+    for flat in nodes:
+        t = flat.get("type")
+        names = [t] if isinstance(t, str) else list(t or [])
+        ap = flat.get("additionalProperties", True)
+        props = flat.get("properties")
+        items = flat.get("items")
         sig = (
-            self.types,
-            self.closed,
-            self.exact_keys,
-            tuple(sorted((k, v.count_id) for k, v in self.props.items())) if self.props is not None else None,
-            self.additional.count_id if self.additional is not None else None,
-            self.items.count_id if self.items is not None else None,
-            frozenset(k for k, v in self.other.items() if v.get("present") is not None),
+            tuple(sorted(n for n in names if n != "null")),
+            ap is False,
+            bool(flat.get("x-exactKeys")),
+            tuple(sorted((k, nodes[v[_REF]][COUNT_CLASS]) for k, v in props.items())) if props is not None else None,
+            nodes[ap[_REF]][COUNT_CLASS] if isinstance(ap, dict) and _REF in ap else None,
+            nodes[items[_REF]][COUNT_CLASS] if isinstance(items, dict) and _REF in items else None,
+            tuple(sorted(_version_keys(flat))),
         )
-        self.count_id: int = _count_ids.setdefault(sig, len(_count_ids))
-        self.version_keys: FrozenSet[str] = sig[-1]  # keys only other minors read
+        flat[COUNT_CLASS] = classes.setdefault(sig, len(classes))
 
 
 _compiled: Dict[int, _Node] = {}
-_count_ids: Dict[Tuple[Any, ...], int] = {}
 
 
 def _json_type(value: Any) -> str:
