@@ -545,7 +545,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.no_profile:
         log("per-stage costs (bench/stages.py)")
         k = min(300, n)
-        lists = [write_list(f"stages-{kind}.txt", sets[kind][:k]) for kind in ("toml", "yaml", "units")]
+        # every n-th file, not the first k: a sample spread over the whole generated set
+        lists = [write_list(f"stages-{kind}.txt", sets[kind][::max(1, len(sets[kind]) // k)][:k])
+                 for kind in ("toml", "yaml", "units")]
         r = subprocess.run([py, os.path.join(HERE, "stages.py"), *lists], env=env_r, cwd=OUT,
                            capture_output=True, text=True, check=True)
         res.extra["stages"] = json.loads(r.stdout)
