@@ -133,6 +133,10 @@ def json_type(value: Any) -> str:
     return type(value).__name__  # datetime, date, time: no JSON type matches
 
 
+# exact types only: bool is not an int here, and subclasses take the general path
+_SCALAR_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
 def type_ok(types: FrozenSet[str], jt: str, value: Any) -> bool:
     if jt in types:
         return True
@@ -300,9 +304,16 @@ class Validator:
 
     def _object(self, node: Node, value: Dict[str, Any], path: PathT, errors: List[SchemaError]) -> None:
         props, patterns, additional, closed = node.props, node.patterns, node.additional, node.closed
+        scalar = _SCALAR_TYPES
         for key, item in value.items():
-            here = path + (key,)
             sub = props.get(key)
+            if sub is not None and not patterns and sub.enum is None:
+                # Most keys of a real config: a plain scalar under a known key. Checked here, the
+                # way _check would (same json_type and type_ok), without a call and a path tuple.
+                jt = scalar.get(type(item))
+                if jt is not None and (sub.types is None or jt in sub.types or type_ok(sub.types, jt, item)):
+                    continue
+            here = path + (key,)
             matched = sub is not None
             if matched:
                 self._check(sub, item, here, node, errors)  # type: ignore[arg-type]
