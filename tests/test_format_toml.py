@@ -15,7 +15,7 @@ import pytest
 from conftest import broken_notes, corpus_files
 
 from rtlint.document import EditError, ParseError, Span, apply_edits
-from rtlint.formats.toml import TomlDocument, _one_line_span, parse, render_value
+from rtlint.formats.toml import TomlDocument, _one_line_span, _Scanner, parse, render_value
 
 try:
     import tomllib
@@ -647,6 +647,37 @@ def test_hand_built_spans_are_spans() -> None:
     assert tuple(made) == tuple(real)
     with pytest.raises(AttributeError):
         made.start = 0  # type: ignore[misc]
+
+
+_SCAN_CASES = [
+    '[a.b.c]\nx = 1\n[a]\ny = 2\n[a.b]\nz = 3\n',  # parents declared after their children
+    '[[a]]\nb = 1\n[a.c]\nd = 2\n[[a]]\nb = 2\n[a.c]\nd = 3\n[[a.e]]\nf = 1\n[a.e.g]\n',
+    '[x]\np.q.r = 1\np.s = [1, {t.u = 2}]\n[x.p.v]\nw = 3\n',  # dotted keys, then a header below them
+    'k = {a.b = 1, c = [1, 2]}\nl = [\n  1, # one\n  "two",\n]\nm = """\n[n]\n"""\n',
+    '[ a . "b.c" ]  # c\n"q" = 1\n\'r\' = 2\n[a."b.c".d]\n[[ e ]]\n[e.f]\n',
+]
+
+
+def test_full_scan_makes_the_same_entries_as_the_lean_one() -> None:
+    """parse runs the lean scan; the edit builders' records come from a full scan on first use.
+
+    The two take different paths through the text (one regex per line, or token by token),
+    so they must be seen to agree: same entries, in the same order, and same comments.
+    """
+    texts = [p.read_bytes().decode("utf-8-sig") for p in CORPUS if not is_broken(f"{p.parent.name}/{p.name}")]
+    texts += [p.read_bytes().decode("utf-8-sig") for p in sorted(FIXTURES.glob("*.toml"))]
+    texts += _SCAN_CASES
+    for text in texts:
+        doc = parse("config.toml", "containerd", text.encode(), text, False)
+        full = _Scanner(doc, True)
+        full.run()
+        assert full.entries == doc.entries, text[:200]
+        assert [(type(e.key_span), type(e.value_span)) for e in full.entries] == \
+            [(type(e.key_span), type(e.value_span)) for e in doc.entries]
+        assert full.by_path == doc._by_path and full.comments == doc.comments
+        assert "_locs" not in vars(doc)  # a parse alone makes no scan records
+        assert doc._locs is doc._locs and doc._tabs[()].kind == "root"  # made once, on first use
+    assert len(texts) > 10
 
 
 def test_tomli_and_tomllib_agree_on_every_corpus_file_and_error() -> None:

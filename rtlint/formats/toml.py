@@ -20,7 +20,10 @@ regex match; anything else goes one token at a time (keys, strings, scalars,
 brackets). Since the text is already known to be valid TOML the scanner never
 has to diagnose anything; it only has to find token ends, which is why
 multi-line strings holding `#`, `[` or `=` cannot confuse it. Values for each
-Entry are taken from `doc.data` by path, not re-decoded.
+Entry are taken from `doc.data` by path, not re-decoded. A parse makes only the
+entries and comments; the records the edit builders need (where each statement,
+section, array item and inline table sits) come from a second, token-by-token
+scan on first use, since only a fix asks for them (see `_Scanner`).
 
 Paths use unquoted key parts; arrays (of tables or of values) contribute int
 indexes. For a table with a header, both spans of its Entry are the header
@@ -37,9 +40,9 @@ sub-tables; an implicit parent left with no content disappears with it, since
 it has no text of its own. A comment block directly above a key moves with it.
 
 Speed (CPython 3.11, one core): a generated ~250-line containerd config.toml
-parses in about 1.55 ms with tomllib (0.75 ms of it tomllib), ~0.3 ms less with
-compiled tomli; most of the rest is the ~200 Entries and ~350 Spans a file of
-that size needs.
+parses in about 0.86 ms with compiled tomli (0.43 ms of it tomli; tomllib would
+add ~0.3 ms); most of the rest is the ~210 Entries and ~370 Spans a file of that
+size needs. The first edit builder call on a document adds ~1 ms (the full scan).
 """
 from __future__ import annotations
 
@@ -110,6 +113,8 @@ _LINE = re.compile(
     r"[ \t]*(#[^\r\n]*)?(?:\r?\n|\Z)"
     r")"
 )
+# the same groups 1-2 for blank/comment-only lines alone (the full scan's _LINE)
+_BLANK = re.compile(r"[ \t]*(?:(#[^\r\n]*)?(\r?\n|\Z))")
 _ELEM_TAIL = re.compile(r"[ \t]*(,?)[ \t]*(?:#[^\r\n]*)?\r?\n")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 _ERR_POS = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -348,27 +353,53 @@ def _span_maker(doc: Document) -> Any:
 # -- the scanner -------------------------------------------------------------------------
 
 class _Scanner:
-    """Walks valid TOML text once, filling the document's entries, comments and scan records."""
+    """Walks valid TOML text once, recording where every header, key and value sits.
 
-    def __init__(self, doc: TomlDocument) -> None:
+    Two modes. The lean one (`full=False`, every parse) makes only what a lint run
+    reads: the document's entries and comments. The full one (`full=True`) also
+    makes the scan records the edit builders and `tables()` need (sections, tables,
+    key/value locations, array and inline-table boxes); TomlDocument runs it on
+    first use, over the same text, writing entries into lists of its own that are
+    then dropped. Most files never need it: only a fix or `tables()` asks.
+
+    Both modes decide what is a new table from the entries made so far (`by_path`)
+    and which tables are arrays of tables from the data, so the entries they make
+    are the same (tests/test_format_toml.py compares them over the corpus).
+    """
+
+    def __init__(self, doc: TomlDocument, full: bool) -> None:
         self.doc = doc
+        self.full = full
         self.text = doc.text
+        self.data = doc.data
         self.span = _span_maker(doc)
         self.starts = doc.index.starts
-        self.tabs = doc._tabs
-        self.locs = doc._locs
-        self.sections = doc._sections
-        self.comment_lines = doc._comment_lines
-        self.boxes = doc._boxes
+        if full:
+            self.entries: List[Entry] = []
+            self.by_path: Dict[KeyPath, Entry] = {}
+            self.comments: List[Comment] = []
+        else:
+            self.entries = doc.entries
+            self.by_path = doc._by_path
+            self.comments = doc.comments
+        self.tabs: Dict[KeyPath, _Tab] = {}
+        self.locs: Dict[KeyPath, _KV] = {}
+        self.sections: List[_Section] = []
+        self.comment_lines: set = set()  # line-start offsets of comment-only lines outside values
+        self.boxes: Dict[KeyPath, _Container] = {}  # array and inline-table values by path
         self.aot_count: Dict[KeyPath, int] = {}
+
+    def add(self, entry: Entry) -> None:
+        self.entries.append(entry)
+        self.by_path[entry.path] = entry  # Document.add, on this scan's own lists
 
     def comment(self, start: int, end: int) -> None:
         line, col = self.doc.index.position(start)
-        self.doc.comments.append(Comment(line, col, self.text[start + 1:end]))
+        self.comments.append(Comment(line, col, self.text[start + 1:end]))
 
     def run(self) -> None:
         text, n = self.text, len(self.text)
-        doc = self.doc
+        full = self.full
         starts = self.starts
         root = _Section((), (), 0, 0, 0, 0, False)
         sections = self.sections
@@ -376,26 +407,25 @@ class _Scanner:
         root_tab = _Tab(())
         root_tab.sections.append(root)
         self.tabs[()] = root_tab
-        doc.add(Entry((), doc.data, None, self.span(0, n)))
-        entries = doc.entries
-        by_path = doc._by_path
-        comments = doc.comments
-        locs = self.locs
+        self.add(Entry((), self.data, None, self.span(0, n)))
+        entries = self.entries
+        by_path = self.by_path
+        comments = self.comments
         comment_lines = self.comment_lines
+        aot_count = self.aot_count
         section = root
         spath: KeyPath = ()
         stmts = root.stmts
-        table = doc.data
+        table = self.data
         pos = 0
         line = 1  # number of the line that starts at pos
-        match_line = _LINE.match
+        # the full scan takes every statement token by token (that path makes the scan records)
+        match_line = (_BLANK if full else _LINE).match
         key_parts = _KEY_PART.finditer
         elements = _ELEMENT.finditer
-        boxes = self.boxes
         new = _new
-        one_line_span = _one_line_span
-        # header key text -> (its table's path, the table, key parts, part spans from the key start)
-        seen: Dict[str, Tuple[KeyPath, Any, List[str], List[Tuple[int, int]]]] = {}
+        # header key text -> (its table's path, the table)
+        seen: Dict[str, Tuple[KeyPath, Any]] = {}
         while pos < n:
             m = match_line(text, pos)
             if m is not None:
@@ -412,39 +442,25 @@ class _Scanner:
                     if key[0] in "\"'":
                         key = key[1:-1]  # quoted without escapes
                     path = spath + (key,)
-                    le = m.end()
                     c = m.start(5)
-                    if c == -1:
-                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, le, None)
-                    else:
-                        ce = m.end(5)
-                        kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, le, (c, ce))
-                        comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
+                    if c != -1:
+                        comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(5)]))
                     # both Spans on this line (see _one_line_span)
                     col0 = pos - 1
-                    kspan = new(Span, (ks, ke, line, ks - col0, line, ke - col0))
-                    vspan = new(Span, (vs, ve, line, vs - col0, line, ve - col0))
                     value = table[key]
-                    e = Entry(path, value, kspan, vspan)
+                    e = Entry(path, value, new(Span, (ks, ke, line, ks - col0, line, ke - col0)),
+                              new(Span, (vs, ve, line, vs - col0, line, ve - col0)))
                     entries.append(e)
                     by_path[path] = e
                     if text[vs] == "[":  # a one-line array of strings/scalars
-                        box = boxes[path] = _Container(path, vs)
-                        items = box.items
                         i = 0
                         for t in elements(text, vs + 1, ve - 1):
                             es, ee = t.span()
                             ipath = path + (i,)
-                            e = Entry(ipath, value[i], None, one_line_span(es, ee, line, col0))
+                            e = Entry(ipath, value[i], None, new(Span, (es, ee, line, es - col0, line, ee - col0)))
                             entries.append(e)
                             by_path[ipath] = e
-                            ikv = _KV(ipath, "elem", box, path, (), es, ee, -1, -1, None)
-                            locs[ipath] = ikv
-                            items.append(ikv)
                             i += 1
-                        box.close = ve - 1
-                    locs[path] = kv
-                    stmts.append(kv)
                 else:  # [header] or [[header]]
                     start = m.start(6)
                     ks, ke = m.span(7)
@@ -453,18 +469,31 @@ class _Scanner:
                     c = m.start(9)
                     if c != -1:
                         comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
+                    hspan = new(Span, (start, end, line, start - pos + 1, line, end - pos + 1))
                     # `[a.b.c]` after `[a.b]`: start from a.b's table instead of walking from the root
                     keytext = text[ks:ke]
                     head, _, tail = keytext.rpartition(".")
                     parent = seen.get(head) if head and tail[-1] not in "\"'" and tail[0] not in " \t" else None
-                    if parent is not None:
-                        ppath, pobj, parts, rel = parent
-                        parts = parts + [tail]
-                        rel = rel + [(ke - len(tail) - ks, ke - ks)]
-                        spans = [(a + ks, b + ks) for a, b in rel]
-                        section, table = self.open_table(
-                            parts, spans, pos, start, end, m.end(), aot,
-                            one_line_span(start, end, line, pos - 1), ppath, pobj)
+                    if parent is not None:  # the last part is a bare key (open_table, one part)
+                        spath, table = parent
+                        table = table[tail]
+                        spath = spath + (tail,)
+                        if aot:
+                            if spath not in by_path:  # the first item: the array itself appears here
+                                e = Entry(spath, table, None, hspan)
+                                entries.append(e)
+                                by_path[spath] = e
+                            i = aot_count.get(spath, 0)
+                            aot_count[spath] = i + 1
+                            spath = spath + (i,)
+                            table = table[i]
+                        else:
+                            e = by_path.get(spath)
+                            if e is not None and e.key_span is None:
+                                entries.remove(e)  # declared after its children: the header replaces it
+                        e = Entry(spath, table, hspan, hspan)
+                        entries.append(e)
+                        by_path[spath] = e
                     else:
                         parts = []
                         spans = []
@@ -472,27 +501,22 @@ class _Scanner:
                             part = t.group()
                             parts.append(_unquote_key(part) if part[0] in "\"'" else part)
                             spans.append(t.span())
-                        rel = [(a - ks, b - ks) for a, b in spans]
-                        section, table = self.open_table(
-                            parts, spans, pos, start, end, m.end(), aot,
-                            one_line_span(start, end, line, pos - 1))
+                        spath, table = self.open_table(parts, spans, aot, hspan)
                     if aot:  # [[a]] moves a's index on: remembered paths through it are stale
                         seen.clear()
-                    seen[keytext] = (section.path, table, parts, rel)
-                    sections.append(section)
-                    spath = section.path
-                    stmts = section.stmts
+                    seen[keytext] = (spath, table)
                 pos = m.end()
                 line += 1
                 continue
             line_start = pos
             pos = _end(_WS, text, pos)
             if text[pos] == "[":
-                section, table = self.header(line_start, pos)
-                sections.append(section)
-                spath = section.path
-                stmts = section.stmts
-                pos = section.line_end
+                spath, table, sec, pos = self.header(line_start, pos)
+                seen.clear()  # not kept up to date by this path
+                if sec is not None:
+                    section = sec
+                    sections.append(section)
+                    stmts = section.stmts
             else:
                 kv = self.keyval(pos, table, spath, section, "kv")
                 kv.line_start = line_start
@@ -512,12 +536,15 @@ class _Scanner:
         return ParseError("the TOML scanner lost its place here although tomllib accepted the file "
                           "(please report this file)", line, col)
 
-    def implicit(self, path: KeyPath, value: Any, start: int, end: int) -> _Tab:
-        tab = self.tabs.get(path)
-        if tab is None:
-            tab = self.tabs[path] = _Tab(path)
-            self.doc.add(Entry(path, value, None, self.span(start, end)))
-        return tab
+    def implicit(self, path: KeyPath, value: Any, start: int, end: int) -> Optional[_Tab]:
+        """A table made by a dotted key; its _Tab (None in the lean scan)."""
+        if path not in self.by_path:
+            self.add(Entry(path, value, None, self.span(start, end)))
+            if self.full:
+                tab = self.tabs[path] = _Tab(path)
+                return tab
+            return None
+        return self.tabs.get(path)
 
     def key(self, pos: int) -> Tuple[List[str], List[Tuple[int, int]], int]:
         text = self.text
@@ -535,7 +562,8 @@ class _Scanner:
                 return parts, spans, pos
             pos = d.end()
 
-    def header(self, line_start: int, start: int) -> Tuple[_Section, Any]:
+    def header(self, line_start: int, start: int) -> Tuple[KeyPath, Any, Optional[_Section], int]:
+        """A header line: its table's path and value, its section (full scan only), the next line's start."""
         text = self.text
         aot = text.startswith("[[", start)
         pos = _end(_WS, text, start + (2 if aot else 1))
@@ -546,65 +574,63 @@ class _Scanner:
             raise self.lost(end)
         if m.group(1) is not None:
             self.comment(m.start(1), m.end(1))
-        return self.open_table(parts, spans, line_start, start, end, m.end(), aot, self.span(start, end))
+        path, obj = self.open_table(parts, spans, aot, self.span(start, end))
+        section = None
+        if self.full:
+            section = _Section(path, tuple(spans), line_start, start, end, m.end(), aot)
+            self.tabs[path].sections.append(section)
+        return path, obj, section, m.end()
 
-    def open_table(self, parts: List[str], spans: List[Tuple[int, int]], line_start: int, start: int,
-                   end: int, line_end: int, aot: bool, hspan: Span, parent: KeyPath = (),
-                   parent_table: Any = None) -> Tuple[_Section, Any]:
-        """Record a header whose key parts are known; returns its section and table.
+    def open_table(self, parts: List[str], spans: List[Tuple[int, int]], aot: bool,
+                   hspan: Span) -> Tuple[KeyPath, Any]:
+        """Record a header whose key parts are known; returns its table's path and value.
 
-        `parent`/`parent_table`, when given, are the resolved path and table of all
-        parts but the last (known from an earlier header).
+        A path with no entry yet is a new table; an array of tables is a list in the
+        data (a header cannot reach into a static array), and `[a.b]` after `[[a]]`
+        is about a's last item so far.
         """
-        doc = self.doc
+        by_path = self.by_path
+        full = self.full
         tabs = self.tabs
         last = len(parts) - 1
-        if parent_table is not None:
-            obj: Any = parent_table
-            path: KeyPath = parent
-            first = last
-        else:
-            obj = doc.data
-            path = ()
-            first = 0
-        for i in range(first, last):
+        obj: Any = self.data
+        path: KeyPath = ()
+        for i in range(last):
             part = parts[i]
             obj = obj[part]
             path = path + (part,)
-            tab = tabs.get(path)
-            if tab is None:  # an implicit table (its own header, if any, comes later)
-                tabs[path] = _Tab(path)
-                doc.add(Entry(path, obj, None, self.span(spans[0][0], spans[i][1])))
-            elif tab.aot:
-                idx = self.aot_count[path] - 1  # [a.b] after [[a]] is about a's last item
+            if path not in by_path:  # an implicit table (its own header, if any, comes later)
+                if full:
+                    tabs[path] = _Tab(path)
+                self.add(Entry(path, obj, None, self.span(spans[0][0], spans[i][1])))
+            elif obj.__class__ is list:
+                idx = self.aot_count[path] - 1
                 path = path + (idx,)
                 obj = obj[idx]
         part = parts[last]
         obj = obj[part]
         path = path + (part,)
-        tab: Optional[_Tab]
         if aot:
-            if path not in tabs:  # the first item: the array itself appears here
-                tabs[path] = _Tab(path)
-                tabs[path].aot = True
-                doc.add(Entry(path, obj, None, hspan))
+            if path not in by_path:  # the first item: the array itself appears here
+                if full:
+                    tabs[path] = _Tab(path)
+                    tabs[path].aot = True
+                self.add(Entry(path, obj, None, hspan))
             idx = self.aot_count.get(path, 0)
             self.aot_count[path] = idx + 1
             path = path + (idx,)
             obj = obj[idx]
-            tab = tabs[path] = _Tab(path)
+            if full:
+                tabs[path] = _Tab(path)
         else:
-            tab = tabs.get(path)
-            if tab is None:
-                tab = tabs[path] = _Tab(path)
-            else:  # declared after its children: the header replaces the implicit entry
-                old = doc.entry(path)
-                if old is not None and old.key_span is None:
-                    doc.entries.remove(old)
-        doc.add(Entry(path, obj, hspan, hspan))
-        section = _Section(path, tuple(spans), line_start, start, end, line_end, aot)
-        tab.sections.append(section)
-        return section, obj
+            old = by_path.get(path)
+            if old is None:
+                if full:
+                    tabs[path] = _Tab(path)
+            elif old.key_span is None:  # declared after its children: the header replaces it
+                self.entries.remove(old)
+        self.add(Entry(path, obj, hspan, hspan))
+        return path, obj
 
     def keyval(self, pos: int, table: Any, base: KeyPath, owner: Any, kind: str) -> _KV:
         m = _SIMPLE_KEY.match(self.text, pos)
@@ -620,14 +646,15 @@ class _Scanner:
             obj = obj[parts[i]]
             path = path + (parts[i],)
             tab = self.implicit(path, obj, spans[0][0], spans[i][1])
-            tab.dotted.append(kv)
-            if kind == "member":
-                tab.in_inline = True
+            if tab is not None:
+                tab.dotted.append(kv)
+                if kind == "member":
+                    tab.in_inline = True
         path = path + (parts[-1],)
         kv.path = path
         value = obj[parts[-1]]
         entry = Entry(path, value, self.span(spans[0][0], spans[-1][1]), None)  # type: ignore[arg-type]
-        self.doc.add(entry)
+        self.add(entry)
         kv.value_end = self.value(p, value, path)
         entry.value_span = self.span(p, kv.value_end)
         self.locs[path] = kv
@@ -675,7 +702,7 @@ class _Scanner:
             item = value[i]
             ipath = path + (i,)
             entry = Entry(ipath, item, None, None)  # type: ignore[arg-type]
-            self.doc.add(entry)
+            self.add(entry)
             kv = _KV(ipath, "elem", box, path, (), pos, pos, -1, -1, None)
             kv.value_end = self.value(pos, item, ipath)
             entry.value_span = self.span(pos, kv.value_end)
@@ -691,11 +718,12 @@ class _Scanner:
     def inline(self, pos: int, value: Dict[str, Any], path: KeyPath) -> int:
         text = self.text
         box = self.boxes[path] = _Container(path, pos)
-        tab = self.tabs.get(path)
-        if tab is None:
-            tab = self.tabs[path] = _Tab(path)
-        tab.inline = box
-        tab.in_inline = True
+        if self.full:
+            tab = self.tabs.get(path)
+            if tab is None:
+                tab = self.tabs[path] = _Tab(path)
+            tab.inline = box
+            tab.in_inline = True
         pos += 1
         while True:
             pos = self.skip(pos, box)
@@ -710,6 +738,9 @@ class _Scanner:
         return pos + 1
 
 
+_SCAN_RECORDS = frozenset(("_tabs", "_locs", "_sections", "_comment_lines", "_boxes"))
+
+
 # -- the document --------------------------------------------------------------------------
 
 @dataclass
@@ -721,13 +752,25 @@ class TomlDocument(Document):
     span = doc_span  # same results as Document.span/children, cheaper (see formats/_fast.py)
     children = doc_children
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self._tabs: Dict[KeyPath, _Tab] = {}
-        self._locs: Dict[KeyPath, _KV] = {}
-        self._sections: List[_Section] = []
-        self._comment_lines: set = set()  # line-start offsets of comment-only lines outside values
-        self._boxes: Dict[KeyPath, _Container] = {}  # array and inline-table values by path
+    if TYPE_CHECKING:  # made by the full scan on first use (see __getattr__)
+        _tabs: Dict[KeyPath, _Tab]
+        _locs: Dict[KeyPath, _KV]
+        _sections: List[_Section]
+        _comment_lines: set  # line-start offsets of comment-only lines outside values
+        _boxes: Dict[KeyPath, _Container]  # array and inline-table values by path
+
+    def __getattr__(self, name: str) -> Any:
+        """The scan records, made on first use: a lint run without fixes never needs them.
+
+        Only reached for attributes the instance does not have yet.
+        """
+        if name in _SCAN_RECORDS:
+            scan = _Scanner(self, True)
+            scan.run()
+            self.__dict__.update(_tabs=scan.tabs, _locs=scan.locs, _sections=scan.sections,
+                                 _comment_lines=scan.comment_lines, _boxes=scan.boxes)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- reading helpers ------------------------------------------------------------
     def tables(self) -> List[TomlTable]:
@@ -1245,5 +1288,5 @@ def parse(path: str, kind: str, raw: bytes, text: str, bom: bool) -> TomlDocumen
     except _toml.TOMLDecodeError as e:
         raise _error(e, text) from None
     doc = TomlDocument(path=path, kind=kind, raw=raw, text=text, bom=bom, data=data)
-    _Scanner(doc).run()
+    _Scanner(doc, False).run()
     return doc
