@@ -655,6 +655,10 @@ _SCAN_CASES = [
     '[x]\np.q.r = 1\np.s = [1, {t.u = 2}]\n[x.p.v]\nw = 3\n',  # dotted keys, then a header below them
     'k = {a.b = 1, c = [1, 2]}\nl = [\n  1, # one\n  "two",\n]\nm = """\n[n]\n"""\n',
     '[ a . "b.c" ]  # c\n"q" = 1\n\'r\' = 2\n[a."b.c".d]\n[[ e ]]\n[e.f]\n',
+    # headers whose last part is quoted, escaped, spaced out or empty (the lean scan's header cache)
+    '[a]\n[a."b.c"]\nx = 1\n[a."b.c".d]\n[a.\'e.f\']\n["g"]\n[g."h\\"i"]\n[g."h\\"i".j]\n[g . "k"]\n'
+    '[""]\n["".l]\n[a."b.c"."m"]\n[g.\'n\'.o]\n[[p]]\n[p."q"]\n[[p]]\n[p."q"]\n',
+    '["g"]\n["g"."\\u0041"]\n["g"."x\\\\"]\n',
 ]
 
 

@@ -424,8 +424,9 @@ class _Scanner:
         key_parts = _KEY_PART.finditer
         elements = _ELEMENT.finditer
         new = _new
-        # header key text -> (its table's path, the table)
-        seen: Dict[str, Tuple[KeyPath, Any]] = {}
+        # header key text -> (its table's path, the table); "" is the root
+        root_key = ((), table)
+        seen: Dict[str, Tuple[KeyPath, Any]] = {"": root_key}
         while pos < n:
             m = match_line(text, pos)
             if m is not None:
@@ -470,11 +471,23 @@ class _Scanner:
                     if c != -1:
                         comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
                     hspan = new(Span, (start, end, line, start - pos + 1, line, end - pos + 1))
-                    # `[a.b.c]` after `[a.b]`: start from a.b's table instead of walking from the root
+                    # `[a.b.c]` after `[a.b]` (or `[a]` at the root): start from a.b's table instead
+                    # of walking from the root; `head` is the key text before the last part, None
+                    # when that part is not simply split off (spaces around its dot, escapes)
                     keytext = text[ks:ke]
-                    head, _, tail = keytext.rpartition(".")
-                    parent = seen.get(head) if head and tail[-1] not in "\"'" and tail[0] not in " \t" else None
-                    if parent is not None:  # the last part is a bare key (open_table, one part)
+                    q = keytext[-1]
+                    if q == '"' or q == "'":
+                        i = keytext.rfind(q, 0, -1)  # its opening quote: no escapes in it, checked below
+                        tail = keytext[i + 1:-1]
+                        head = "" if i == 0 else keytext[:i - 1] if keytext[i - 1] == "." else None
+                        if q == '"' and "\\" in tail:
+                            head = None
+                    else:
+                        head, _, tail = keytext.rpartition(".")
+                        if tail[0] in " \t":
+                            head = None
+                    parent = None if head is None else seen.get(head)
+                    if parent is not None:  # the last part's key is `tail` (open_table, one part)
                         spath, table = parent
                         table = table[tail]
                         spath = spath + (tail,)
@@ -504,6 +517,7 @@ class _Scanner:
                         spath, table = self.open_table(parts, spans, aot, hspan)
                     if aot:  # [[a]] moves a's index on: remembered paths through it are stale
                         seen.clear()
+                        seen[""] = root_key
                     seen[keytext] = (spath, table)
                 pos = m.end()
                 line += 1
@@ -513,6 +527,7 @@ class _Scanner:
             if text[pos] == "[":
                 spath, table, sec, pos = self.header(line_start, pos)
                 seen.clear()  # not kept up to date by this path
+                seen[""] = root_key
                 if sec is not None:
                     section = sec
                     sections.append(section)
