@@ -24,7 +24,7 @@ from collections import OrderedDict
 from .record import dataclass
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+    from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import edgecore_schema as es
 from .document import Document, Entry, KeyPath
@@ -65,6 +65,24 @@ def format_minors(minors: Sequence[str]) -> str:
         else:
             runs.append([m])
     return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+_BOUND_KEYS: Dict[str, Tuple[int, int, int]] = {}
+_MINOR_KEYS: Dict[str, Tuple[int, int, int]] = {}
+
+
+def _bound_key(text: str) -> Tuple[int, int, int]:
+    k = _BOUND_KEYS.get(text)
+    if k is None:
+        k = _BOUND_KEYS[text] = Version.parse(text).key()
+    return k
+
+
+def _minor_version_key(minor: str) -> Tuple[int, int, int]:
+    k = _MINOR_KEYS.get(minor)
+    if k is None:
+        k = _MINOR_KEYS[minor] = Version(*minor_key(minor)).key()
+    return k
 
 
 @dataclass(frozen=True)
@@ -119,12 +137,20 @@ class Resolution:
 
     def all_within(self, since: Optional[str] = None, until: Optional[str] = None) -> bool:
         """Every candidate lies in [since, until) (False when there is no candidate)."""
-        vs = self.versions()
-        if not vs:
-            return False
-        lo = Version.parse(since).key() if since else None
-        hi = Version.parse(until).key() if until else None
-        return all((lo is None or v.key() >= lo) and (hi is None or v.key() < hi) for v in vs)
+        # Rules ask this several times per file; the bounds and the minors' keys are parsed once per
+        # process (same answers as comparing Version.key() of `versions()`).
+        if self.exact is not None:
+            keys: Sequence[Tuple[int, ...]] = (self.exact.key(),)
+        else:
+            if not self.minors:
+                return False
+            keys = [_minor_version_key(m) for m in self.minors]
+        lo = _bound_key(since) if since else None
+        hi = _bound_key(until) if until else None
+        for k in keys:
+            if lo is not None and k < lo or hi is not None and k >= hi:
+                return False
+        return True
 
     def every(self, test: Callable[[str], bool]) -> bool:
         """test(minor) holds for every candidate minor (False when there is none)."""
@@ -134,13 +160,20 @@ class Resolution:
 # -- caching ------------------------------------------------------------------------------
 # Every edgecore rule needs the resolution and the schema errors of the same
 # document; compute them once. Keyed by id() with the document kept alive, so a
-# reused id can never hit a stale entry.
+# reused id can never hit a stale entry. The rules of one file ask ~60 times in a
+# row about the same document, so that one is checked first, by identity, before
+# the LRU (whose move_to_end on every call cost more than most answers).
 
 _CACHE_SIZE = 32
 _cache: "OrderedDict[int, Tuple[Document, Dict[Any, Any]]]" = OrderedDict()
+_hot: List[Any] = [None, None]  # [document, its store]: the document asked about last
+_MISSING = object()
 
 
-def _memo(doc: Document, key: Any, make: Callable[[], Any]) -> Any:
+def _store(doc: Document) -> Dict[Any, Any]:
+    hot = _hot
+    if hot[0] is doc:
+        return hot[1]  # type: ignore[no-any-return]
     slot = _cache.get(id(doc))
     if slot is None or slot[0] is not doc:
         slot = (doc, {})
@@ -149,10 +182,17 @@ def _memo(doc: Document, key: Any, make: Callable[[], Any]) -> Any:
             _cache.popitem(last=False)
     else:
         _cache.move_to_end(id(doc))
-    store = slot[1]
-    if key not in store:
-        store[key] = make()
-    return store[key]
+    hot[0] = doc
+    hot[1] = slot[1]
+    return slot[1]
+
+
+def _memo(doc: Document, key: Any, make: Callable[[], Any]) -> Any:
+    store = _store(doc)
+    value = store.get(key, _MISSING)
+    if value is _MISSING:
+        value = store[key] = make()
+    return value
 
 
 # -- resolution ---------------------------------------------------------------------------
@@ -185,7 +225,15 @@ def file_version(doc: Document) -> Optional[Version]:
 def resolve(doc: Document, ctx: Any = None) -> Resolution:
     """Which KubeEdge minors `doc` is checked against (see the module docstring for the order)."""
     given = getattr(ctx, "kubeedge_version", None) if ctx is not None else None
-    return _memo(doc, ("resolve", given), lambda: _resolve(doc, given))
+    key = _RESOLVE_GUESSED if given is None else ("resolve", given)
+    store = _store(doc)
+    res = store.get(key)
+    if res is None:
+        res = store[key] = _resolve(doc, given)
+    return res  # type: ignore[no-any-return]
+
+
+_RESOLVE_GUESSED = ("resolve", None)
 
 
 def _resolve(doc: Document, given: Optional[Version]) -> Resolution:
@@ -204,6 +252,17 @@ def _resolve(doc: Document, given: Optional[Version]) -> Resolution:
 def schema_errors(doc: Document, minor: str) -> List[es.SchemaError]:
     """The validator's findings for `doc` under one minor (cached per document)."""
     return _memo(doc, ("schema", minor), lambda: es.validate(doc.data, minor))
+
+
+def schema_error_kinds(doc: Document, minor: str) -> FrozenSet[str]:
+    """The kinds of the schema findings below the top level under one minor: edgecore rules that
+    look for a kind no finding has are done without going through the findings."""
+    store = _store(doc)
+    key = ("schema-kinds", minor)
+    kinds_ = store.get(key)
+    if kinds_ is None:
+        kinds_ = store[key] = frozenset(e.kind for e in schema_errors(doc, minor) if e.path)
+    return kinds_  # type: ignore[no-any-return]
 
 
 def validates_as(doc: Document, path: KeyPath, new_path: KeyPath, minor: str) -> bool:
@@ -242,8 +301,12 @@ def lookup(doc: Document, path: Iterable[str]) -> Optional[Entry]:
     When several spellings of one key exist, sigs.k8s.io/yaml hands them to
     encoding/json in sorted key order, so the last one in that order wins.
     """
-    key = tuple(path)
-    return _memo(doc, ("lookup", key), lambda: _lookup(doc, key))
+    key = ("lookup", tuple(path))
+    store = _store(doc)
+    entry = store.get(key, _MISSING)
+    if entry is _MISSING:
+        entry = store[key] = _lookup(doc, key[1])
+    return entry  # type: ignore[no-any-return]
 
 
 def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
@@ -260,14 +323,21 @@ def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
 
 def _folded_children(doc: Document, here: KeyPath) -> Dict[str, List[Entry]]:
     """The children of `here` with string keys, by lower-cased key (built once per table)."""
-    def build() -> Dict[str, List[Entry]]:
-        out: Dict[str, List[Entry]] = {}
+    store = _store(doc)
+    key = ("children", here)
+    out = store.get(key)
+    if out is None:
+        out = store[key] = {}
         for c in doc.children(here):
             last = c.path[-1]
             if isinstance(last, str):
-                out.setdefault(last.lower(), []).append(c)
-        return out
-    return _memo(doc, ("children", here), build)  # type: ignore[no-any-return]
+                low = last.lower()
+                same = out.get(low)
+                if same is None:
+                    out[low] = [c]
+                else:
+                    same.append(c)
+    return out  # type: ignore[no-any-return]
 
 
 def written_path(doc: Document, path: Sequence[str]) -> KeyPath:
@@ -305,14 +375,21 @@ class Setting:
         return self.entry is None
 
 
-def _field(doc: Document, minor: str, path: KeyPath) -> Setting:
+def _default(minor: str, path: KeyPath) -> Optional[str]:
+    """The schema default of a field under `minor` when it is a string (the schemas never change: kept per process)."""
+    key = (minor, path)
+    if key in _DEFAULTS:
+        return _DEFAULTS[key]
     schema = es.get_validator(minor).field_schema(path) or {}
     default = schema.get("default")
-    default = default if isinstance(default, str) else None
-    entry = lookup(doc, path)  # type: ignore[arg-type]
-    if entry is None or entry.value is None:
-        return Setting(default, None, path, default)
-    return Setting(_text(entry.value), entry, path, default)
+    default = _DEFAULTS[key] = default if isinstance(default, str) else None
+    return default
+
+
+_DEFAULTS: Dict[Tuple[str, KeyPath], Optional[str]] = {}
+
+
+_MINOR_OF_TEXT: Dict[str, str] = {}
 
 
 def _minor_arg(doc: Document, version: Union[None, str, Version]) -> str:
@@ -326,9 +403,13 @@ def _minor_arg(doc: Document, version: Union[None, str, Version]) -> str:
         if not minors:
             raise es.UnknownVersionError(f"rtlint has no edgecore model for KubeEdge {version}")
         return minors[0]
+    known = _MINOR_OF_TEXT.get(version)  # rules pass the same few minor strings for every file
+    if known is not None:
+        return known
     minors, _ = _minor_of(Version.parse(es.normalize_version(version)))
     if not minors:
         raise es.UnknownVersionError(f"rtlint has no edgecore model for KubeEdge {version}")
+    _MINOR_OF_TEXT[version] = minors[0]
     return minors[0]
 
 
@@ -346,33 +427,81 @@ def effective_runtime(doc: Document, version: Union[None, str, Version] = None) 
     An empty image endpoint means "same as the runtime endpoint" (kubelet).
     `cgroup_driver` is the configured driver; from KubeEdge 1.22 the embedded
     kubelet prefers the one a runtime reports over CRI (KubeletCgroupDriverFromCRI).
+
+    Minors with the same precedence and the same defaults get the same (shared,
+    read-only) dict: rules ask for each of the 4-6 candidate minors of a guessed
+    version, and most of them agree.
     """
     minor = _minor_arg(doc, version)
-    return _memo(doc, ("effective", minor), lambda: _effective(doc, minor))
+    store = _store(doc)
+    key = ("effective", minor)
+    out = store.get(key)
+    if out is None:
+        plan = _plan(minor)
+        out = store.get(plan)
+        if out is None:
+            out = store[plan] = _effective(doc, plan)
+        store[key] = out
+    return out  # type: ignore[no-any-return]
 
 
-def _effective(doc: Document, minor: str) -> Dict[str, Setting]:
+# What _effective reads for a minor: (marker, 1.16/1.17 fallback, (name, path, default) per field). Two
+# minors with equal plans give equal answers for every document.
+if TYPE_CHECKING:
+    _Plan = Tuple[str, bool, Tuple[Tuple[str, KeyPath, Optional[str]], ...]]
+_PLANS: Dict[str, _Plan] = {}
+
+
+def _plan(minor: str) -> _Plan:
+    plan = _PLANS.get(minor)
+    if plan is not None:
+        return plan
     k = minor_key(minor)
-    out: Dict[str, Setting] = {}
+    names: List[Tuple[str, KeyPath]] = []
     if k <= (1, 17):
-        out["container_runtime"] = _field(doc, minor, EDGED + ("containerRuntime",))
+        names.append(("container_runtime", EDGED + ("containerRuntime",)))
     if k <= (1, 13):
-        out["docker_endpoint"] = _field(doc, minor, EDGED + ("dockerEndpoint",))
-    old_rt = _field(doc, minor, EDGED + ("remoteRuntimeEndpoint",)) if k <= (1, 17) else None
-    old_img = _field(doc, minor, EDGED + ("remoteImageEndpoint",)) if k <= (1, 17) else None
-    new_rt = _field(doc, minor, TAILORED + ("containerRuntimeEndpoint",)) if k >= (1, 16) else None
-    new_img = _field(doc, minor, TAILORED + ("imageServiceEndpoint",)) if k >= (1, 16) else None
-    if new_rt is None or (k <= (1, 17) and not new_rt.value):
-        rt, img = old_rt, old_img
+        names.append(("docker_endpoint", EDGED + ("dockerEndpoint",)))
+    if k <= (1, 17):
+        names.append(("old_rt", EDGED + ("remoteRuntimeEndpoint",)))
+        names.append(("old_img", EDGED + ("remoteImageEndpoint",)))
+    if k >= (1, 16):
+        names.append(("new_rt", TAILORED + ("containerRuntimeEndpoint",)))
+        names.append(("new_img", TAILORED + ("imageServiceEndpoint",)))
+    names.append(("cgroup_driver", TAILORED + ("cgroupDriver",)))
+    names.append(("sandbox_image", EDGED + ("podSandboxImage",)))
+    plan = _PLANS[minor] = ("effective-plan", k <= (1, 17),
+                            tuple((name, path, _default(minor, path)) for name, path in names))
+    return plan
+
+
+def _setting(doc: Document, path: KeyPath, default: Optional[str]) -> Setting:
+    entry = lookup(doc, path)  # type: ignore[arg-type]
+    if entry is None or entry.value is None:
+        return Setting(default, None, path, default)
+    return Setting(_text(entry.value), entry, path, default)
+
+
+def _effective(doc: Document, plan: _Plan) -> Dict[str, Setting]:
+    _, old_too, fields = plan
+    got = {name: _setting(doc, path, default) for name, path, default in fields}
+    out: Dict[str, Setting] = {}
+    if "container_runtime" in got:
+        out["container_runtime"] = got["container_runtime"]
+    if "docker_endpoint" in got:
+        out["docker_endpoint"] = got["docker_endpoint"]
+    new_rt = got.get("new_rt")
+    if new_rt is None or (old_too and not new_rt.value):
+        rt, img = got.get("old_rt"), got.get("old_img")
     else:
-        rt, img = new_rt, new_img
+        rt, img = new_rt, got.get("new_img")
     assert rt is not None and img is not None
     if not img.value:  # empty image endpoint: kubelet uses the runtime endpoint
         img = Setting(rt.value, img.entry, img.path, img.default)
     out["runtime_endpoint"] = rt
     out["image_endpoint"] = img
-    out["cgroup_driver"] = _field(doc, minor, TAILORED + ("cgroupDriver",))
-    out["sandbox_image"] = _field(doc, minor, EDGED + ("podSandboxImage",))
+    out["cgroup_driver"] = got["cgroup_driver"]
+    out["sandbox_image"] = got["sandbox_image"]
     return out
 
 
@@ -425,7 +554,7 @@ def is_containerd(endpoint: Optional[str]) -> bool:
 
 __all__ = [
     "API_VERSION", "KIND", "CONTAINERD_SOCKET", "DOCKERSHIM_SOCKET", "CRI_DOCKERD_SOCKET",
-    "EDGED", "TAILORED", "Resolution", "Setting", "resolve", "file_version", "schema_errors",
+    "EDGED", "TAILORED", "Resolution", "Setting", "resolve", "file_version", "schema_errors", "schema_error_kinds",
     "effective_runtime", "lookup", "written_path", "validates_as", "format_minors", "known_minors",
     "minor_key", "socket_path", "same_socket", "is_dockershim", "is_containerd",
 ]

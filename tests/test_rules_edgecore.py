@@ -345,6 +345,65 @@ TailoredKubeletConfig:
     assert eff["image_endpoint"].value == "unix:///var/run/crio/crio.sock"  # empty: same as the runtime
 
 
+def test_effective_runtime_is_the_same_whatever_minor_is_asked_first(tmp_path):
+    # minors with the same precedence and defaults share one answer per document: the order in
+    # which rules ask must not matter
+    from rtlint import kubeedge
+    doc = _doc(tmp_path, """
+containerRuntime: remote
+remoteRuntimeEndpoint: unix:///var/run/crio/crio.sock
+tailoredKubeletConfig:
+  containerRuntimeEndpoint: ""
+  cgroupDriver: systemd
+""")
+    minors = kubeedge.known_minors()
+
+    def answers(order):
+        kubeedge._cache.clear()
+        kubeedge._hot[:] = [None, None]
+        got = {m: effective_runtime(doc, m) for m in order}
+        return {m: {k: (s.value, s.entry, s.path, s.default) for k, s in got[m].items()} for m in minors}
+
+    forward = answers(minors)
+    assert forward == answers(list(reversed(minors)))
+    assert forward["1.17"]["runtime_endpoint"][0] == "unix:///var/run/crio/crio.sock"  # empty new key: fallback
+    assert forward["1.18"]["runtime_endpoint"][0] == ""
+    assert forward["1.12"]["docker_endpoint"][0] == "unix:///var/run/docker.sock"
+    assert effective_runtime(doc, "v1.17.3") is effective_runtime(doc, "1.17")
+
+
+def test_all_within_compares_like_versions():
+    from rtlint.kubeedge import Resolution
+    cases = [Resolution(("1.14", "1.15", "1.16"), SOURCE_INFERRED), Resolution((), SOURCE_INFERRED),
+             Resolution(("1.17",), SOURCE_OPTION, Version.parse("1.17.2")),
+             Resolution((), SOURCE_OPTION, Version.parse("1.10")),
+             Resolution(("1.23",), SOURCE_OPTION, Version.parse("1.30"), True)]
+    bounds = [None, "1.14", "1.15", "1.16", "1.17", "1.17.3", "1.18", "1.24"]
+    for res in cases:
+        for since in bounds:
+            for until in bounds:
+                vs = res.versions()
+                want = bool(vs) and all(
+                    (since is None or v.key() >= Version.parse(since).key())
+                    and (until is None or v.key() < Version.parse(until).key()) for v in vs)
+                assert res.all_within(since, until) == want, (res, since, until)
+
+
+def test_engine_keeps_up_with_the_rules_it_is_given(tmp_path):
+    # the engine drops rules of other kinds once per selection; a different selection is a new one
+    from rtlint.engine import lint
+    from rtlint.rules import rules_for_kind
+    doc = _doc(tmp_path, "tailoredKubeletConfig:\n  containerRuntimeEndpiont: unix:///run/crio/crio.sock")
+    ctx = Context(kubeedge_version=Version.parse("1.19"))
+    codes = [f.code for f in lint(doc, ALL_RULES, ctx)]
+    assert "EC001" in codes
+    assert [f.code for f in lint(doc, rules_for_kind("edgecore"), ctx)] == codes
+    rules = [BY_CODE["EC002"]]
+    assert lint(doc, rules, ctx) == []
+    rules.append(BY_CODE["EC001"])  # the same list, changed
+    assert [f.code for f in lint(doc, rules, ctx)] == ["EC001"]
+
+
 def test_socket_path_parses_like_kubelet():
     assert socket_path("unix:///var/run/crio/crio.sock") == "/run/crio/crio.sock"
     assert socket_path("unix://var/run/crio/crio.sock") == "/run/crio/crio.sock"  # 'var' is the URL host

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 from ... import kinds
 from ...document import Document, Edit, EditError, Entry, KeyPath, Span
 from ...edgecore_schema import SchemaError, format_path
-from ...kubeedge import Resolution, minor_key, resolve, schema_errors
+from ...kubeedge import Resolution, minor_key, resolve, schema_error_kinds, schema_errors
 
 KINDS = (kinds.EDGECORE,)
 
@@ -44,6 +44,8 @@ def agreed(doc: Document, ctx: object, kinds_: Iterable[str]) -> List[Agreed]:
     if not res.minors or not isinstance(doc.data, dict):
         return []
     wanted = frozenset(kinds_)
+    if wanted.isdisjoint(schema_error_kinds(doc, res.minors[0])):
+        return []  # the usual case: nothing of these kinds under the first minor, so none under all
     per_minor: List[Dict[KeyPath, SchemaError]] = []
     order: List[KeyPath] = []
     alive: Optional[set] = None
