@@ -14,8 +14,8 @@ from typing import Any, List, Sequence, Tuple
 import pytest
 from conftest import broken_notes, corpus_files
 
-from rtlint.document import EditError, ParseError, Span, apply_edits
-from rtlint.formats.toml import TomlDocument, _one_line_span, _Scanner, parse, render_value
+from rtlint.document import EditError, Entry, ParseError, Span, apply_edits
+from rtlint.formats.toml import _ENTRY_FIELDS, TomlDocument, _one_line_span, _Scanner, parse, render_value
 
 try:
     import tomllib
@@ -682,6 +682,19 @@ def test_full_scan_makes_the_same_entries_as_the_lean_one() -> None:
         assert "_locs" not in vars(doc)  # a parse alone makes no scan records
         assert doc._locs is doc._locs and doc._tabs[()].kind == "root"  # made once, on first use
     assert len(texts) > 10
+
+
+def test_entries_made_without_init_are_the_same_as_entry() -> None:
+    """The lean scan sets an Entry's attributes itself (no __init__ frame); nothing may tell them apart."""
+    from rtlint.record import fields
+
+    assert fields(Entry) == _ENTRY_FIELDS and not hasattr(Entry, "__post_init__")
+    texts = [p.read_bytes().decode("utf-8-sig") for p in sorted(FIXTURES.glob("*.toml"))] + _SCAN_CASES
+    for text in texts:
+        for e in parse("config.toml", "containerd", text.encode(), text, False).entries:
+            ref = Entry(e.path, e.value, e.key_span, e.value_span)
+            assert type(e) is Entry and e == ref and repr(e) == repr(ref)
+            assert list(vars(e).items()) == list(vars(ref).items())
 
 
 def test_tomli_and_tomllib_agree_on_every_corpus_file_and_error() -> None:
