@@ -450,13 +450,12 @@ class _Scanner:
                     if key[0] in "\"'":
                         key = key[1:-1]  # quoted without escapes
                     path = spath + (key,)
-                    c = m.start(5)
-                    if c != -1:
-                        ce = m.end(5)
+                    if what == 5:  # a comment after the value (group 5, the last one)
+                        c, ce = m.span(5)
                         comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
                     if full:
                         kv = _KV(path, "kv", section, spath, ((ks, ke),), vs, ve, pos, m.end(),
-                                 None if c == -1 else (c, ce))
+                                 (c, ce) if what == 5 else None)
                         locs[path] = kv
                         stmts.append(kv)
                     # both Spans on this line (see _one_line_span)
@@ -500,9 +499,9 @@ class _Scanner:
                     ks, ke = m.span(7)
                     end = m.end(8)
                     aot = m.end(6) - start == 2
-                    c = m.start(9)
-                    if c != -1:
-                        comments.append(Comment(line, c - pos + 1, text[c + 1:m.end(9)]))
+                    if what == 9:  # a comment after the header
+                        c, ce = m.span(9)
+                        comments.append(Comment(line, c - pos + 1, text[c + 1:ce]))
                     hspan = new(Span, (start, end, line, start - pos + 1, line, end - pos + 1))
                     # `[a.b.c]` after `[a.b]` (or `[a]` at the root): start from a.b's table instead
                     # of walking from the root; `head` is the key text before the last part, None
