@@ -367,6 +367,8 @@ class _Node:
         "go_type",
         "count_id",
         "version_keys",
+        "plain",
+        "counts",
     )
 
     @classmethod
@@ -407,6 +409,10 @@ class _Node:
         # is only like itself.
         self.count_id: int = schema.get(COUNT_CLASS, -1 - id(schema))
         self.version_keys: FrozenSet[str] = _version_keys(schema)  # keys only other minors read
+        # a scalar of one of `types` can hold no error here (see _check)
+        self.plain = self.enum is None and self.pattern is None and self.minimum is None and self.maximum is None
+        # whether any version key can be met at or below this node (make_bundle works it out)
+        self.counts: bool = schema.get(COUNTS_BELOW, True)
 
     def _compile_children(self) -> None:
         schema = self.schema
@@ -438,6 +444,7 @@ class _Node:
 
 
 COUNT_CLASS = "x-rtlintCountClass"
+COUNTS_BELOW = "x-rtlintVersionKeysBelow"
 
 
 def _version_keys(schema: Dict[str, Any]) -> FrozenSet[str]:
@@ -464,6 +471,9 @@ def _count_classes(nodes: List[Dict[str, Any]]) -> None:
             tuple(sorted(_version_keys(flat))),
         )
         flat[COUNT_CLASS] = classes.setdefault(sig, len(classes))
+        kids = [nodes[v[_REF]] for v in (props or {}).values()]
+        kids += [nodes[x[_REF]] for x in (ap, items) if isinstance(x, dict) and _REF in x]
+        flat[COUNTS_BELOW] = bool(sig[-1]) or any(k[COUNTS_BELOW] for k in kids)
 
 
 _compiled: Dict[int, _Node] = {}
@@ -551,6 +561,8 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
     document alone (each mapping's key names and which values are collections) is worked out once
     per mapping, and each minor then counts its version keys with a set intersection and descends
     only into collections."""
+    if not node.counts:
+        return 0  # no version key anywhere below: nothing to count
     key = (node.count_id, id(value))
     n = memo.get(key)
     if n is not None:
@@ -607,6 +619,8 @@ def _mapping_info(value: Dict[Any, Any]) -> Tuple[Any, bool, List[Tuple[str, Any
 
 
 _CONTAINERS = (dict, list, tuple)
+# exact types only: bool is not an int here, and subclasses (YAML timestamps...) take the general path
+_SCALAR_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
 class EdgecoreValidator:
@@ -719,9 +733,16 @@ class EdgecoreValidator:
 
     def _check_object(self, node: _Node, value: Dict[Any, Any], path: PathT, errors: List[SchemaError]) -> None:
         props = node.props
+        scalar = _SCALAR_TYPES
         for key, item in value.items():
-            name = _key_text(key)
+            name = key if type(key) is str else _key_text(key)
             sub = props.get(name) if props is not None else None
+            if sub is not None and sub.plain:
+                # Most keys of a real file: a scalar of the right type under a known field that has
+                # no enum, pattern or range. Nothing to report, so no call and no path tuple.
+                jt = scalar.get(type(item))
+                if jt is not None and (sub.types is None or jt in sub.types):
+                    continue
             here = path + (key,)
             if sub is not None:
                 self._check(sub, item, here, errors)

@@ -621,8 +621,8 @@ def test_bundle_holds_exactly_the_published_schemas() -> None:
                 out[k] = strip(out[k])
         return out
 
-    def unclassed(schema):  # the bundle's one addition: each sub-schema's count class
-        out = {k: v for k, v in schema.items() if k != es.COUNT_CLASS}
+    def unclassed(schema):  # the bundle's additions: what version inference needs per sub-schema
+        out = {k: v for k, v in schema.items() if k not in (es.COUNT_CLASS, es.COUNTS_BELOW)}
         if isinstance(out.get("properties"), dict):
             out["properties"] = {k: unclassed(v) for k, v in out["properties"].items()}
         for k in ("additionalProperties", "items"):
