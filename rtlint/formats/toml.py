@@ -40,7 +40,7 @@ sub-tables; an implicit parent left with no content disappears with it, since
 it has no text of its own. A comment block directly above a key moves with it.
 
 Speed (CPython 3.11, one core): a generated ~250-line containerd config.toml
-parses in about 0.86 ms with compiled tomli (0.43 ms of it tomli; tomllib would
+parses in about 0.82 ms with compiled tomli (0.43 ms of it tomli; tomllib would
 add ~0.3 ms); most of the rest is the ~210 Entries and ~370 Spans a file of that
 size needs. The first edit builder call on a document adds ~0.65 ms (the full scan).
 """
