@@ -64,11 +64,13 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # one split is cheaper than a find() call per line (every document builds this index)
         starts = [0]
-        pos = text.find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+        pos = 0
+        for line in text.split("\n"):
+            pos += len(line) + 1
+            starts.append(pos)
+        starts.pop()
         self.starts = starts
 
     def position(self, offset: int) -> Tuple[int, int]:

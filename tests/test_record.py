@@ -102,3 +102,16 @@ def test_span_is_a_named_immutable_tuple() -> None:
         s.line = 5  # type: ignore[misc]
     with pytest.raises(TypeError):
         Span(1, 2, 3)  # type: ignore[call-arg]
+
+
+def test_line_index_starts() -> None:
+    """LineIndex builds its line starts from one split; they must be every offset after a LF."""
+    import random
+
+    from rtlint.document import LineIndex
+
+    rng = random.Random(3)
+    cases = ["", "\n", "a", "a\n", "\n\n", "a\r\nb\r\n"]
+    cases += ["".join(rng.choice("ab\n\r") for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    for text in cases:
+        assert LineIndex(text).starts == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"], repr(text)
