@@ -572,8 +572,8 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
     if node.types is not None and not _type_ok(node.types, jt, value):
         pass
     elif jt == "array":
-        if node.items is not None:
-            sub = node.items
+        sub = node.items
+        if sub is not None and sub.counts:
             n = sum(_count(sub, item, memo) for item in value if isinstance(item, _CONTAINERS))
     elif jt == "object":
         info = memo.get((-1, id(value)))
@@ -601,7 +601,8 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
                     if exact is None:
                         continue  # counted above if it is a version key; nothing to descend into
                     sub = props[exact]
-            n += _count(sub, item, memo)
+            if sub.counts:
+                n += _count(sub, item, memo)
     memo[key] = n
     return n
 
