@@ -585,7 +585,9 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
         counting = additional is None and node.closed and not node.exact_keys
         if counting and node.version_keys:
             folded = node.folded
-            hits = (names & node.version_keys) if unique else [m for m in names if m in node.version_keys]
+            vk = node.version_keys
+            # a dict's keys answer `in` directly: test the (few) version keys against them
+            hits = [m for m in vk if m in names] if unique else [m for m in names if m in vk]
             for name in hits:
                 if name not in props and folded.get(name.lower()) is None:
                     n += 1
