@@ -33,10 +33,11 @@ and then in `<repo>/schemas/edgecore/` (source tree).
 from __future__ import annotations
 
 import datetime
+import _thread  # the lock without threading's import (start-up)
 import math
 import os
 import re
-import _thread  # the lock without threading's import (start-up)
+
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union

@@ -31,10 +31,11 @@ changing its behaviour.
 from __future__ import annotations
 
 import json
-import math
-import re
 import _thread  # the lock without threading's import (start-up)
+import math
 import os
+import re
+
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union

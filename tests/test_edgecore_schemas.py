@@ -612,29 +612,23 @@ def test_bundle_holds_exactly_the_published_schemas() -> None:
     """What the validator compiles (the deduplicated bundle) is each schemas/edgecore/v*.json without
     the annotations it never reads, and sub-schemas that are the same in several minors are one
     shared object (compiled once)."""
-    def strip(schema):
-        out = {k: v for k, v in schema.items() if k not in es.RUNTIME_DROPS}
+    def without(schema, keys):
+        """The schema with `keys` removed at every sub-schema."""
+        out = {k: v for k, v in schema.items() if k not in keys}
         if isinstance(out.get("properties"), dict):
-            out["properties"] = {k: strip(v) for k, v in out["properties"].items()}
+            out["properties"] = {k: without(v, keys) for k, v in out["properties"].items()}
         for k in ("additionalProperties", "items"):
             if isinstance(out.get(k), dict) and out[k]:
-                out[k] = strip(out[k])
+                out[k] = without(out[k], keys)
         return out
 
-    def unclassed(schema):  # the bundle's additions: what version inference needs per sub-schema
-        out = {k: v for k, v in schema.items() if k not in (es.COUNT_CLASS, es.COUNTS_BELOW)}
-        if isinstance(out.get("properties"), dict):
-            out["properties"] = {k: unclassed(v) for k, v in out["properties"].items()}
-        for k in ("additionalProperties", "items"):
-            if isinstance(out.get(k), dict) and out[k]:
-                out[k] = unclassed(out[k])
-        return out
+    added = (es.COUNT_CLASS, es.COUNTS_BELOW)  # the bundle's additions, for version inference
 
     for v in VERSIONS:
         published = json.loads((ROOT / "schemas" / "edgecore" / ("v%s.json" % v)).read_text(encoding="utf-8"))
         assert es.load_schema(v) == published, v
         runtime = es.runtime_schema(v)
-        assert unclassed(runtime) == strip(published), v
+        assert without(runtime, added) == without(published, es.RUNTIME_DROPS), v
     a, b = es.runtime_schema("1.22"), es.runtime_schema("1.23")
     assert a["properties"]["modules"]["properties"]["edged"] is not None
     shared = [k for k in a["properties"] if k in b["properties"] and a["properties"][k] is b["properties"][k]]
