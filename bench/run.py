@@ -484,7 +484,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         groups["yaml"].append(Cmd("yamllint", [tools["yamllint"], "-c", YAMLLINT_CONFIG, "-f", "parsable",
                                                dirs["yaml"]], len(sets["yaml"]), env_p,
                                   warm=[tools["yamllint"], "-c", YAMLLINT_CONFIG, one["yaml"]]))
-    mixed_list = write_list("mixed.txt", sets["toml"] + sets["yaml"] + sets["units"])
+    write_list("mixed.txt", sets["toml"] + sets["yaml"] + sets["units"])  # for ad-hoc runs (rtlint check $(cat ...))
     groups["mixed"] = [R("rtlint check", list(dirs.values()), mixed, warm=one["yaml"])]
     groups["mixed"].append(R("rtlint check --jobs 1 (one process)", list(dirs.values()), mixed, "--jobs", "1",
                              warm=one["yaml"]))

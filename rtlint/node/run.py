@@ -12,7 +12,7 @@ import re
 from ..record import dataclass, field
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
-    from typing import Dict, List, Optional, Sequence, Set, Tuple
+    from typing import Dict, List, Sequence, Set, Tuple
 
 from .. import engine
 from .. import rules as registry
