@@ -190,11 +190,13 @@ def _store(doc: Document) -> Dict[Any, Any]:
     return slot[1]
 
 
-def _memo(doc: Document, key: Any, make: Callable[[], Any]) -> Any:
+def _memo(doc: Document, key: Any, make: Callable[..., Any], *args: Any) -> Any:
+    """make(*args), computed once per document and key (arguments, not a closure: no lambda is
+    built on the ~60 calls per file that find the answer already there)."""
     store = _store(doc)
     value = store.get(key, _MISSING)
     if value is _MISSING:
-        value = store[key] = make()
+        value = store[key] = make(*args)
     return value
 
 
@@ -229,11 +231,7 @@ def resolve(doc: Document, ctx: Any = None) -> Resolution:
     """Which KubeEdge minors `doc` is checked against (see the module docstring for the order)."""
     given = getattr(ctx, "kubeedge_version", None) if ctx is not None else None
     key = _RESOLVE_GUESSED if given is None else ("resolve", given)
-    store = _store(doc)
-    res = store.get(key)
-    if res is None:
-        res = store[key] = _resolve(doc, given)
-    return res  # type: ignore[no-any-return]
+    return _memo(doc, key, _resolve, doc, given)  # type: ignore[no-any-return]
 
 
 _RESOLVE_GUESSED = ("resolve", None)
@@ -254,18 +252,17 @@ def _resolve(doc: Document, given: Optional[Version]) -> Resolution:
 
 def schema_errors(doc: Document, minor: str) -> List[es.SchemaError]:
     """The validator's findings for `doc` under one minor (cached per document)."""
-    return _memo(doc, ("schema", minor), lambda: es.validate(doc.data, minor))
+    return _memo(doc, ("schema", minor), es.validate, doc.data, minor)  # type: ignore[no-any-return]
 
 
 def schema_error_kinds(doc: Document, minor: str) -> FrozenSet[str]:
     """The kinds of the schema findings below the top level under one minor: edgecore rules that
     look for a kind no finding has are done without going through the findings."""
-    store = _store(doc)
-    key = ("schema-kinds", minor)
-    kinds_ = store.get(key)
-    if kinds_ is None:
-        kinds_ = store[key] = frozenset(e.kind for e in schema_errors(doc, minor) if e.path)
-    return kinds_  # type: ignore[no-any-return]
+    return _memo(doc, ("schema-kinds", minor), _error_kinds, doc, minor)  # type: ignore[no-any-return]
+
+
+def _error_kinds(doc: Document, minor: str) -> FrozenSet[str]:
+    return frozenset(e.kind for e in schema_errors(doc, minor) if e.path)
 
 
 def validates_as(doc: Document, path: KeyPath, new_path: KeyPath, minor: str) -> bool:
@@ -304,12 +301,8 @@ def lookup(doc: Document, path: Iterable[str]) -> Optional[Entry]:
     When several spellings of one key exist, sigs.k8s.io/yaml hands them to
     encoding/json in sorted key order, so the last one in that order wins.
     """
-    key = ("lookup", tuple(path))
-    store = _store(doc)
-    entry = store.get(key, _MISSING)
-    if entry is _MISSING:
-        entry = store[key] = _lookup(doc, key[1])
-    return entry  # type: ignore[no-any-return]
+    key = tuple(path)
+    return _memo(doc, ("lookup", key), _lookup, doc, key)  # type: ignore[no-any-return]
 
 
 def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
@@ -326,21 +319,21 @@ def _lookup(doc: Document, path: Tuple[str, ...]) -> Optional[Entry]:
 
 def _folded_children(doc: Document, here: KeyPath) -> Dict[str, List[Entry]]:
     """The children of `here` with string keys, by lower-cased key (built once per table)."""
-    store = _store(doc)
-    key = ("children", here)
-    out = store.get(key)
-    if out is None:
-        out = store[key] = {}
-        for c in doc.children(here):
-            last = c.path[-1]
-            if isinstance(last, str):
-                low = last.lower()
-                same = out.get(low)
-                if same is None:
-                    out[low] = [c]
-                else:
-                    same.append(c)
-    return out  # type: ignore[no-any-return]
+    return _memo(doc, ("children", here), _fold_children, doc, here)  # type: ignore[no-any-return]
+
+
+def _fold_children(doc: Document, here: KeyPath) -> Dict[str, List[Entry]]:
+    out: Dict[str, List[Entry]] = {}
+    for c in doc.children(here):
+        last = c.path[-1]
+        if isinstance(last, str):
+            low = last.lower()
+            same = out.get(low)
+            if same is None:
+                out[low] = [c]
+            else:
+                same.append(c)
+    return out
 
 
 def written_path(doc: Document, path: Sequence[str]) -> KeyPath:
@@ -436,16 +429,12 @@ def effective_runtime(doc: Document, version: Union[None, str, Version] = None) 
     version, and most of them agree.
     """
     minor = _minor_arg(doc, version)
-    store = _store(doc)
-    key = ("effective", minor)
-    out = store.get(key)
-    if out is None:
-        plan = _plan(minor)
-        out = store.get(plan)
-        if out is None:
-            out = store[plan] = _effective(doc, plan)
-        store[key] = out
-    return out  # type: ignore[no-any-return]
+    return _memo(doc, ("effective", minor), _effective_of_minor, doc, minor)  # type: ignore[no-any-return]
+
+
+def _effective_of_minor(doc: Document, minor: str) -> Dict[str, Setting]:
+    plan = _plan(minor)
+    return _memo(doc, plan, _effective, doc, plan)  # type: ignore[no-any-return]
 
 
 # What _effective reads for a minor: (marker, 1.16/1.17 fallback, (name, path, default) per field). Two
