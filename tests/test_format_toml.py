@@ -15,7 +15,7 @@ import pytest
 from conftest import broken_notes, corpus_files
 
 from rtlint.document import EditError, Entry, ParseError, Span, apply_edits
-from rtlint.formats.toml import _ENTRY_FIELDS, TomlDocument, _one_line_span, _Scanner, parse, render_value
+from rtlint.formats.toml import _ENTRY_FIELDS, TomlDocument, _Scanner, parse, render_value
 
 try:
     import tomllib
@@ -638,15 +638,6 @@ def test_parse_errors_are_readable(text: str, line: int, column: int, words: str
     assert (e.line, e.column) == (line, column)
     assert e.message.startswith("invalid TOML: ") and words in e.message
     assert "(at line" not in e.message and "('" not in e.message
-
-
-def test_hand_built_spans_are_spans() -> None:
-    """_one_line_span builds a Span without calling Span(); it must stay in step with Span."""
-    made, real = _one_line_span(12, 20, 3, 9), Span(12, 20, 3, 3, 3, 11)
-    assert type(made) is Span and made == real and hash(made) == hash(real) and repr(made) == repr(real)
-    assert tuple(made) == tuple(real)
-    with pytest.raises(AttributeError):
-        made.start = 0  # type: ignore[misc]
 
 
 _SCAN_CASES = [

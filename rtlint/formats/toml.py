@@ -342,11 +342,6 @@ class TomlTable:
     body_end: Optional[int]
 
 
-def _one_line_span(start: int, end: int, line: int, col0: int) -> Span:
-    """Span(start, end, line, start - col0, line, end - col0), built without Span.__new__'s frame."""
-    return _new(Span, (start, end, line, start - col0, line, end - col0))
-
-
 def _span_maker(doc: Document) -> Any:
     """LineIndex.span without the method-call overhead (it is called for every entry)."""
     return span_maker(doc.index.starts)
@@ -458,7 +453,7 @@ class _Scanner:
                                  (c, ce) if what == 5 else None)
                         locs[path] = kv
                         stmts.append(kv)
-                    # both Spans on this line (see _one_line_span)
+                    # both Spans on this line: Span(s, e, line, s - col0, line, e - col0), built directly
                     col0 = pos - 1
                     value = table[key]
                     e = make(Entry)  # Entry(path, value, key span, value span), see _ENTRY_FIELDS
