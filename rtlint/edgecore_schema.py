@@ -40,12 +40,8 @@ import re
 
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
+    from .document import KeyPath as PathT  # keys and indexes as written in the document
     from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
-
-if TYPE_CHECKING:
-    PathT = Tuple[Union[str, int], ...]
-else:
-    PathT = tuple  # the precise alias is for type checkers only
 
 # Plain os.path strings: pathlib's import (urllib.parse, ipaddress) costs each run ~2 ms.
 _HERE = os.path.dirname(os.path.realpath(__file__))
@@ -623,8 +619,9 @@ def _mapping_info(value: Dict[Any, Any]) -> Tuple[Any, bool, List[Tuple[str, Any
 
 
 _CONTAINERS = (dict, list, tuple)
-# exact types only: bool is not an int here, and subclasses (YAML timestamps...) take the general path
-_SCALAR_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+# The JSON type of a plain scalar, by exact type (bool is not an int here; subclasses such as
+# YAML timestamps are none of these): the schema walkers' fast path for the commonest values.
+SCALAR_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
 class EdgecoreValidator:
@@ -737,7 +734,7 @@ class EdgecoreValidator:
 
     def _check_object(self, node: _Node, value: Dict[Any, Any], path: PathT, errors: List[SchemaError]) -> None:
         props = node.props
-        scalar = _SCALAR_TYPES
+        scalar = SCALAR_JSON_TYPES
         for key, item in value.items():
             name = key if type(key) is str else _key_text(key)
             sub = props.get(name) if props is not None else None

@@ -38,14 +38,10 @@ import re
 
 TYPE_CHECKING = False  # typing is for type checkers only: not imported at run time (start-up)
 if TYPE_CHECKING:
+    from .document import KeyPath as PathT  # keys and indexes as written in the document
     from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
-from .edgecore_schema import format_path
-
-if TYPE_CHECKING:
-    PathT = Tuple[Union[str, int], ...]
-else:
-    PathT = tuple  # the precise alias is for type checkers only
+from .edgecore_schema import SCALAR_JSON_TYPES, format_path
 
 # Plain os.path strings: pathlib's import costs every run ~2 ms of start-up.
 _HERE = os.path.dirname(os.path.realpath(__file__))
@@ -132,10 +128,6 @@ def json_type(value: Any) -> str:
     if value is None:
         return "null"
     return type(value).__name__  # datetime, date, time: no JSON type matches
-
-
-# exact types only: bool is not an int here, and subclasses take the general path
-_SCALAR_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
 def type_ok(types: FrozenSet[str], jt: str, value: Any) -> bool:
@@ -305,7 +297,7 @@ class Validator:
 
     def _object(self, node: Node, value: Dict[str, Any], path: PathT, errors: List[SchemaError]) -> None:
         props, patterns, additional, closed = node.props, node.patterns, node.additional, node.closed
-        scalar = _SCALAR_TYPES
+        scalar = SCALAR_JSON_TYPES
         for key, item in value.items():
             sub = props.get(key)
             if sub is not None and not patterns and sub.enum is None:
