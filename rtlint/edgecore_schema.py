@@ -556,7 +556,7 @@ def _count(node: _Node, value: Any, memo: Dict[Tuple[int, int], Any]) -> int:
 
     Version inference asks this of twelve minors for the same document, so what depends on the
     document alone (each mapping's key names and which values are collections) is worked out once
-    per mapping, and each minor then counts its version keys with a set intersection and descends
+    per mapping, and each minor then tests its (few) version keys against the mapping and descends
     only into collections."""
     if not node.counts:
         return 0  # no version key anywhere below: nothing to count
