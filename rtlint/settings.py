@@ -84,8 +84,9 @@ def find_config(start: str) -> Optional[Tuple[str, Dict[str, Any]]]:
         if os.path.isfile(dot):
             return dot, _read(dot)
         py = os.path.join(folder, "pyproject.toml")
-        if os.path.isfile(py) and _mentions_rtlint(py):
-            data = _read(py)
+        raw = _read_bytes(py) if os.path.isfile(py) else None
+        if raw is not None and _mentions_rtlint(raw):
+            data = _parse(py, raw)
             table = data.get("tool", {}).get("rtlint")
             if table is not None:
                 return py, {"__table__": table}
@@ -100,26 +101,32 @@ _TOOL_TABLE = re.compile(rb"^[ \t]*\[[ \t]*tool[ \t]*\]", re.M)
 _RTLINT_KEY = re.compile(rb"""^[ \t]*["']?rtlint["']?[ \t]*[.=]""", re.M)
 
 
-def _mentions_rtlint(path: str) -> bool:
+def _mentions_rtlint(data: bytes) -> bool:
     """Whether a pyproject.toml can hold rtlint's table (`[tool.rtlint]`, `tool.rtlint.x = ...`, or an
     `rtlint` key in a `[tool]` table). Most do not, and not parsing them saves the TOML reader's
     import (~3 ms) on every run inside a Python project."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return True  # let _read report it
     return bool(_TOOL_RTLINT.search(data) or (_TOOL_TABLE.search(data) and _RTLINT_KEY.search(data)))
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise SettingsError(f"{path}: cannot read configuration: {e}") from None
+
+
 def _read(path: str) -> Dict[str, Any]:
+    return _parse(path, _read_bytes(path))
+
+
+def _parse(path: str, data: bytes) -> Dict[str, Any]:
     from .formats._tomlreader import toml_reader
 
     tomllib = toml_reader()
     try:
-        with open(path, "rb") as f:
-            return tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
+        return tomllib.loads(data.decode())  # what tomllib.load does with a binary file
+    except tomllib.TOMLDecodeError as e:
         raise SettingsError(f"{path}: cannot read configuration: {e}") from None
 
 

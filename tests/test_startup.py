@@ -96,8 +96,8 @@ def test_pyproject_prefilter_never_misses_a_table(tmp_path, text: str) -> None:
     f.write_text(text, encoding="utf-8")
     has_table = tomllib.loads(text).get("tool", {}).get("rtlint") is not None
     if has_table:
-        assert settings._mentions_rtlint(str(f))
-    assert settings._mentions_rtlint(str(f)) == has_table or "[tool]" in text
+        assert settings._mentions_rtlint(f.read_bytes())
+    assert settings._mentions_rtlint(f.read_bytes()) == has_table or "[tool]" in text
 
 
 def test_dedent_matches_textwrap() -> None:
