@@ -41,7 +41,7 @@ def field(*, default_factory: object) -> object:
 
 def fields(cls: type) -> tuple:
     """The field names of a record class, in __init__ order."""
-    return tuple(cls.__dict__["__record_fields__"])
+    return cls.__dict__["__record_names__"]  # type: ignore[no-any-return]
 
 
 def dataclass(cls: object = None, *, frozen: bool = False, order: bool = False) -> object:
