@@ -101,7 +101,7 @@ _CONSTRUCTORS = SafeConstructor.yaml_constructors
 # cgroupfs), so the resolved tag and, for immutable types, the constructed value are memoised by text.
 _PLAIN: Dict[str, Tuple[str, Any]] = {}  # plain scalar text -> (tag, value or _FRESH)
 _FRESH = object()
-_CTOR = SafeConstructor()
+_CTOR = SafeConstructor()  # scalar constructors keep no per-document state: one serves every parse
 _CONSTRUCTED: Dict[Tuple[str, str], Any] = {}
 _MEMO_LIMIT = 20_000
 _IMMUTABLE_TAGS = frozenset(("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -224,7 +224,6 @@ class _Composer:
         self.anchors: Dict[str, _Node] = {}
         self.expanded = 0
         self.root: Optional[_Node] = None
-        self.ctor = SafeConstructor()
 
     # -- errors ---------------------------------------------------------------
     def error(self, message: str, offset: int) -> ParseError:
@@ -375,7 +374,7 @@ class _Composer:
         if fn is None:
             return value  # unknown tag (Ansible !vault, !unsafe): keep the text
         try:
-            result = fn(self.ctor, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style or None))
+            result = fn(_CTOR, yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style or None))
         except Exception as exc:  # bad !!int / !!binary / !!timestamp content
             raise self.error(f"cannot read {value!r} as {tag}: {exc}", tok) from None
         if memo:
