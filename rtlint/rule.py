@@ -47,8 +47,10 @@ def dedent(text: str) -> str:
             lines[i] = ""  # whitespace-only lines become empty, as textwrap does
             continue
         indent = line[:len(line) - len(rest)]
-        if margin is None or indent.startswith(margin):
-            margin = indent if margin is None else margin
+        if margin is None:
+            margin = indent
+        elif indent.startswith(margin):
+            pass
         elif margin.startswith(indent):
             margin = indent
         else:
