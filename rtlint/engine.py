@@ -51,13 +51,13 @@ def read_error(path: str, err: ReadError) -> Finding:
     return error_finding(registry.READ_ERROR, path, err.message, err.line, err.column)
 
 
-def lint(doc: Document, rules: Sequence[Rule], ctx: Context, report_unused: bool = True) -> List[Finding]:
+def lint(doc: Document, rules: Sequence[Rule], ctx: Context) -> List[Finding]:
     found: List[Finding] = []
     for rule in _of_kind(rules, doc.kind):
         if rule.applies(doc, ctx):
             found.extend(rule.check(doc, ctx))
     kept, sups = apply_suppressions(doc, found)
-    if report_unused and sups and any(r is registry.UNUSED_SUPPRESSION for r in rules):
+    if sups and any(r is registry.UNUSED_SUPPRESSION for r in rules):
         for s in sups:
             unused = [c for c in s.codes if c not in s.used]
             if unused:

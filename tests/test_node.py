@@ -16,7 +16,8 @@ import pytest
 
 from rtlint.node.discover import discover
 from rtlint.node.model import Node
-from rtlint.node.run import node_root_of, run_node
+from rtlint.node.roots import node_root_of
+from rtlint.node.run import run_node
 from rtlint.rule import Context
 from rtlint.rules import ALL_RULES, BY_CODE
 from rtlint.runtimes import containerd as ctd

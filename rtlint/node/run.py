@@ -23,7 +23,6 @@ from ..rule import Context, Finding, NodeRule, Rule
 from ..versions import Version
 from .discover import NodeFiles, discover
 from .model import Node
-from .roots import NODE_MARKERS, _KNOWN_UNDER_ETC, is_node_root, node_root_of  # noqa: F401 (re-exported)
 
 MAX_NODE_PASSES = 5
 
