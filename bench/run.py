@@ -451,7 +451,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     res.sets = {"toml": len(sets["toml"]), "yaml": len(sets["yaml"]), "units": len(sets["units"]), "real": len(real)}
     mixed = len(sets["toml"]) + len(sets["yaml"]) + len(sets["units"])
     env_r, env_p = rtlint_env(), base_env()
-    rtlint = rtlint_script(py) + ["check"]
+    launcher = rtlint_script(py)
+    rtlint = launcher + ["check"]
     one = one_files(sets)
 
     def R(name: str, paths: List[str], files: int, *opts: str, env: Optional[Dict[str, str]] = None,
@@ -513,7 +514,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if tools["taplo"]:
         g_one.append(Cmd("taplo lint config.toml", [tools["taplo"], "lint", "--no-auto-config", one["toml"]], 1, env_p))
     g_one.append(Cmd("rtlint node --root examples/containerd --no-probe",
-                     rtlint_script(py) + ["node", "--root", NODE_EXAMPLE, "--no-probe"], 1, env_r))
+                     launcher + ["node", "--root", NODE_EXAMPLE, "--no-probe"], 1, env_r))
     log(f"timing one-file runs ({one_reps} rounds)")
     rounds(g_one, one_reps)
     res.groups["one"] = g_one
